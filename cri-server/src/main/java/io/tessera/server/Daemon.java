@@ -1,0 +1,121 @@
+package io.tessera.server;
+
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tessera.kernel.errors.InternalException;
+import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.grpc.CriCallInterceptor;
+import io.tessera.server.grpc.CriImageService;
+import io.tessera.server.grpc.CriRuntimeService;
+import io.tessera.server.grpc.CriServer;
+import io.tessera.server.metrics.MetricsEndpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon: wires config, host probing, metrics and the CRI server, and takes them down
+ * in reverse order. {@link #start} either returns a fully started daemon or undoes what it did.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private final TesseraConfig config;
+  private final Deque<AutoCloseable> teardown;
+
+  private Daemon(TesseraConfig config, Deque<AutoCloseable> teardown) {
+    this.config = config;
+    this.teardown = teardown;
+  }
+
+  public static Daemon start(TesseraConfig config) {
+    Deque<AutoCloseable> undo = new ArrayDeque<>();
+    try {
+      makeDir(config.rootDir());
+      makeDir(config.stateDir());
+      undo.push(StateLock.acquire(config.stateDir()));
+
+      HostFacts host = HostFacts.probe(config.cgroupDriver());
+      LOG.info(
+          "host: kernel {}, cgroups {}, driver {}, OCI runtimes {}",
+          host.kernelRelease(),
+          host.cgroupLayout(),
+          host.cgroupDriver().configName(),
+          host.ociRuntimes());
+
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      JvmGcMetrics gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+      undo.push(gc);
+      undo.push(registry::close);
+      if (config.metricsAddress().isPresent()) {
+        MetricsEndpoint metrics = MetricsEndpoint.start(registry, config.metricsAddress().get());
+        undo.push(metrics);
+        LOG.info(
+            "metrics on http://{}:{}/metrics",
+            config.metricsAddress().get().getHostString(),
+            metrics.port());
+      }
+
+      List<BindableService> services =
+          List.of(new CriRuntimeService(config, host), new CriImageService());
+      CriServer server =
+          new CriServer(config.socketPath(), services, new CriCallInterceptor(registry));
+      server.start();
+      undo.push(() -> server.stop(config.shutdownTimeout()));
+      return new Daemon(config, undo);
+    } catch (RuntimeException e) {
+      closeAll(undo);
+      throw e;
+    }
+  }
+
+  public TesseraConfig config() {
+    return config;
+  }
+
+  /** Stops serving (in-flight calls get the configured grace), then releases everything else. */
+  @Override
+  public void close() {
+    closeAll(teardown);
+    LOG.info("stopped");
+  }
+
+  private static void closeAll(Deque<AutoCloseable> stack) {
+    while (!stack.isEmpty()) {
+      try {
+        stack.pop().close();
+      } catch (Exception e) {
+        LOG.warn("teardown step failed: {}", e.toString());
+      }
+    }
+  }
+
+  private static void makeDir(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+      }
+    } catch (IOException e) {
+      throw new InternalException("create directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

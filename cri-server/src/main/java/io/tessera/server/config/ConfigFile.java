@@ -1,0 +1,18 @@
+package io.tessera.server.config;
+
+/**
+ * The TOML file as written, before validation: one field per key, {@code null} when absent. A
+ * separate class from {@link TesseraConfig} so that the file format can change without touching the
+ * daemon, and so that "absent" stays distinguishable from "set to the default".
+ *
+ * <p>Keys are snake_case (Jackson maps them); a key without a field here is an error.
+ */
+final class ConfigFile {
+  public String socketPath;
+  public String rootDir;
+  public String stateDir;
+  public String logLevel;
+  public String metricsAddress;
+  public String cgroupDriver;
+  public Long shutdownTimeoutSeconds;
+}

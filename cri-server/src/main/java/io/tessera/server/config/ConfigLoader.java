@@ -1,0 +1,220 @@
+package io.tessera.server.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.tessera.kernel.cgroup.CgroupDriver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link TesseraConfig} from the embedded defaults, an optional TOML file and command-line
+ * overrides. Every problem stops start-up with a message naming the key.
+ */
+public final class ConfigLoader {
+
+  static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+  private static final TomlMapper MAPPER = newMapper();
+
+  private ConfigLoader() {}
+
+  private static TomlMapper newMapper() {
+    TomlMapper mapper = new TomlMapper();
+    mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    return mapper;
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file the TOML file; when {@code required} is false a missing file means "defaults"
+   * @param required whether the file was named explicitly (then it must exist)
+   */
+  public static TesseraConfig load(Path file, boolean required, ConfigOverrides overrides)
+      throws ConfigException {
+    ConfigFile parsed;
+    try {
+      parsed = parse(Files.readString(file), file.toString());
+    } catch (NoSuchFileException e) {
+      if (required) {
+        throw new ConfigException("config file " + file + " does not exist");
+      }
+      parsed = new ConfigFile();
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return resolve(parsed, overrides, file.toString());
+  }
+
+  /** Parses TOML text; {@code origin} names the text in messages. */
+  static ConfigFile parse(String toml, String origin) throws ConfigException {
+    try {
+      ConfigFile f = MAPPER.readValue(toml, ConfigFile.class);
+      return f == null ? new ConfigFile() : f;
+    } catch (UnrecognizedPropertyException e) {
+      String known =
+          e.getKnownPropertyIds().stream()
+              .map(Object::toString)
+              .sorted()
+              .collect(Collectors.joining(", "));
+      throw new ConfigException(
+          origin + ": unknown key '" + keyPath(e) + "' (known keys: " + known + ")", e);
+    } catch (JsonMappingException e) {
+      throw new ConfigException(
+          origin + ": bad value for key '" + keyPath(e) + "': " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException(origin + ": not valid TOML: " + e.getMessage(), e);
+    }
+  }
+
+  private static String keyPath(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+
+  static TesseraConfig resolve(ConfigFile f, ConfigOverrides o, String origin)
+      throws ConfigException {
+    Value socket =
+        pick("--socket", o.socketPath(), origin, f.socketPath, TesseraConfig.DEFAULT_SOCKET);
+    Value root = pick("--root", o.rootDir(), origin, f.rootDir, TesseraConfig.DEFAULT_ROOT);
+    Value state = pick("--state", o.stateDir(), origin, f.stateDir, TesseraConfig.DEFAULT_STATE);
+    Value level =
+        pick("--log-level", o.logLevel(), origin, f.logLevel, TesseraConfig.DEFAULT_LOG_LEVEL);
+    Value metrics =
+        pick(
+            "--metrics-address",
+            o.metricsAddress(),
+            origin,
+            f.metricsAddress,
+            TesseraConfig.DEFAULT_METRICS_ADDRESS);
+    String driver = f.cgroupDriver == null ? "cgroupfs" : f.cgroupDriver;
+    long shutdown =
+        f.shutdownTimeoutSeconds == null
+            ? TesseraConfig.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
+            : f.shutdownTimeoutSeconds;
+
+    return new TesseraConfig(
+        absolutePath("socket_path", socket),
+        absolutePath("root_dir", root),
+        absolutePath("state_dir", state),
+        logLevel(level),
+        metricsAddress(metrics),
+        cgroupDriver(driver, origin),
+        shutdownTimeout(shutdown, origin));
+  }
+
+  /** A raw value and where it came from (a flag, the file, or the defaults), for messages. */
+  record Value(String text, String origin) {}
+
+  private static Value pick(
+      String flag, String override, String file, String fromFile, Object fallback) {
+    if (override != null) {
+      return new Value(override, "flag " + flag);
+    }
+    if (fromFile != null) {
+      return new Value(fromFile, file);
+    }
+    return new Value(fallback.toString(), "defaults");
+  }
+
+  private static Path absolutePath(String key, Value v) throws ConfigException {
+    String value = v.text();
+    String origin = v.origin();
+    if (value.isEmpty()) {
+      throw bad(origin, key, value, "must not be empty");
+    }
+    Path p;
+    try {
+      p = Path.of(value);
+    } catch (RuntimeException e) {
+      throw bad(origin, key, value, "not a path: " + e.getMessage());
+    }
+    if (!p.isAbsolute()) {
+      throw bad(origin, key, value, "must be an absolute path");
+    }
+    return p.normalize();
+  }
+
+  private static String logLevel(Value v) throws ConfigException {
+    String value = v.text();
+    String origin = v.origin();
+    String level = value.toLowerCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(level)) {
+      throw bad(origin, "log_level", value, "must be one of " + String.join(", ", LOG_LEVELS));
+    }
+    return level;
+  }
+
+  /** {@code host:port}, {@code [v6]:port}, or empty for "no metrics endpoint". */
+  static Optional<InetSocketAddress> metricsAddress(Value v) throws ConfigException {
+    String value = v.text();
+    String origin = v.origin();
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw bad(origin, "metrics_address", value, "must be host:port, or empty to disable");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw bad(origin, "metrics_address", value, "port is not a number");
+    }
+    if (port < 0 || port > 65535) {
+      throw bad(origin, "metrics_address", value, "port must be in 0..65535");
+    }
+    // Unresolved on purpose: resolving here would make config loading depend on DNS.
+    return Optional.of(InetSocketAddress.createUnresolved(host, port));
+  }
+
+  private static CgroupDriver cgroupDriver(String value, String origin) throws ConfigException {
+    String known =
+        Arrays.stream(CgroupDriver.values())
+            .map(CgroupDriver::configName)
+            .collect(Collectors.joining(", "));
+    for (CgroupDriver d : CgroupDriver.values()) {
+      if (d.configName().equals(value)) {
+        if (d == CgroupDriver.SYSTEMD) {
+          // Said plainly instead of pretending: there is no systemd cgroup manager yet.
+          throw bad(origin, "cgroup_driver", value, "the systemd driver is not implemented yet");
+        }
+        return d;
+      }
+    }
+    throw bad(origin, "cgroup_driver", value, "must be one of " + known);
+  }
+
+  private static Duration shutdownTimeout(long seconds, String origin) throws ConfigException {
+    if (seconds < 0 || seconds > 3600) {
+      throw bad(
+          origin, "shutdown_timeout_seconds", Long.toString(seconds), "must be between 0 and 3600");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static ConfigException bad(String origin, String key, String value, String why) {
+    return new ConfigException(
+        origin + ": bad value for key '" + key + "' (\"" + value + "\"): " + why);
+  }
+}

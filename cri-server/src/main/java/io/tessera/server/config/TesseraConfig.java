@@ -1,0 +1,48 @@
+package io.tessera.server.config;
+
+import io.tessera.kernel.cgroup.CgroupDriver;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The daemon's effective configuration: embedded defaults, then the TOML file, then flags. Built
+ * only by {@link ConfigLoader}, which validates every value, so holders can trust it.
+ *
+ * @param socketPath the CRI Unix socket
+ * @param rootDir persistent data (content, layers, images, pods, containers)
+ * @param stateDir volatile data (pinned namespaces, monitor files); normally on tmpfs
+ * @param logLevel one of error, warn, info, debug, trace
+ * @param metricsAddress where /metrics is served, empty when disabled
+ * @param cgroupDriver who manages the cgroup tree
+ * @param shutdownTimeout how long in-flight calls may run after SIGTERM
+ */
+public record TesseraConfig(
+    Path socketPath,
+    Path rootDir,
+    Path stateDir,
+    String logLevel,
+    Optional<InetSocketAddress> metricsAddress,
+    CgroupDriver cgroupDriver,
+    Duration shutdownTimeout) {
+
+  public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/tessera/tessera.toml");
+  public static final Path DEFAULT_SOCKET = Path.of("/run/tessera/tessera.sock");
+  public static final Path DEFAULT_ROOT = Path.of("/var/lib/tessera");
+  public static final Path DEFAULT_STATE = Path.of("/run/tessera");
+  public static final String DEFAULT_LOG_LEVEL = "info";
+  public static final String DEFAULT_METRICS_ADDRESS = "127.0.0.1:9464";
+  public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+
+  public TesseraConfig {
+    Objects.requireNonNull(socketPath, "socketPath");
+    Objects.requireNonNull(rootDir, "rootDir");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(metricsAddress, "metricsAddress");
+    Objects.requireNonNull(cgroupDriver, "cgroupDriver");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
+}

@@ -1,0 +1,143 @@
+package io.tessera.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.kernel.cgroup.CgroupDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private TesseraConfig load(String toml) throws Exception {
+    Path f = dir.resolve("tessera.toml");
+    Files.writeString(f, toml);
+    return ConfigLoader.load(f, true, ConfigOverrides.none());
+  }
+
+  @Test
+  void missingOptionalFileGivesEmbeddedDefaults() throws Exception {
+    TesseraConfig c = ConfigLoader.load(dir.resolve("absent.toml"), false, ConfigOverrides.none());
+    assertThat(c.socketPath()).isEqualTo(Path.of("/run/tessera/tessera.sock"));
+    assertThat(c.rootDir()).isEqualTo(Path.of("/var/lib/tessera"));
+    assertThat(c.stateDir()).isEqualTo(Path.of("/run/tessera"));
+    assertThat(c.logLevel()).isEqualTo("info");
+    assertThat(c.metricsAddress()).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(9464));
+    assertThat(c.cgroupDriver()).isEqualTo(CgroupDriver.CGROUPFS);
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void missingExplicitFileIsAnError() {
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("x.toml"), true, ConfigOverrides.none()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("x.toml does not exist");
+  }
+
+  @Test
+  void goodFileSetsEveryKey() throws Exception {
+    TesseraConfig c =
+        load(
+            """
+            # a comment
+            socket_path = "/tmp/t/cri.sock"
+            root_dir = "/srv/tessera"
+            state_dir = "/tmp/t/state"
+            log_level = "DEBUG"
+            metrics_address = "[::1]:9000"
+            cgroup_driver = "cgroupfs"
+            shutdown_timeout_seconds = 3
+            """);
+    assertThat(c.socketPath()).isEqualTo(Path.of("/tmp/t/cri.sock"));
+    assertThat(c.rootDir()).isEqualTo(Path.of("/srv/tessera"));
+    assertThat(c.stateDir()).isEqualTo(Path.of("/tmp/t/state"));
+    assertThat(c.logLevel()).isEqualTo("debug");
+    assertThat(c.metricsAddress())
+        .hasValueSatisfying(
+            a -> {
+              assertThat(a.getHostString()).isEqualTo("::1");
+              assertThat(a.getPort()).isEqualTo(9000);
+            });
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void emptyMetricsAddressDisablesTheEndpoint() throws Exception {
+    assertThat(load("metrics_address = \"\"").metricsAddress()).isEmpty();
+  }
+
+  @Test
+  void flagsOverrideTheFile() throws Exception {
+    Path f = dir.resolve("tessera.toml");
+    Files.writeString(f, "socket_path = \"/from/file.sock\"\nlog_level = \"warn\"\n");
+    TesseraConfig c =
+        ConfigLoader.load(f, true, new ConfigOverrides("/from/flag.sock", null, null, null, ""));
+    assertThat(c.socketPath()).isEqualTo(Path.of("/from/flag.sock"));
+    assertThat(c.logLevel()).isEqualTo("warn");
+    assertThat(c.metricsAddress()).isEmpty();
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    assertThatThrownBy(() -> load("socket_path = \"/a.sock\"\nsokcet = 1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'sokcet'")
+        .hasMessageContaining("socket_path");
+  }
+
+  @Test
+  void unknownTableIsNamed() {
+    assertThatThrownBy(() -> load("[registry]\nmirror = \"x\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'registry'");
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    assertThatThrownBy(() -> load("log_level = \"loud\""))
+        .hasMessageContaining("'log_level'")
+        .hasMessageContaining("must be one of error, warn, info, debug, trace");
+    assertThatThrownBy(() -> load("root_dir = \"relative/dir\""))
+        .hasMessageContaining("'root_dir'")
+        .hasMessageContaining("absolute");
+    assertThatThrownBy(() -> load("metrics_address = \"localhost\""))
+        .hasMessageContaining("'metrics_address'");
+    assertThatThrownBy(() -> load("metrics_address = \"127.0.0.1:99999\""))
+        .hasMessageContaining("'metrics_address'")
+        .hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> load("cgroup_driver = \"lxc\""))
+        .hasMessageContaining("'cgroup_driver'");
+    assertThatThrownBy(() -> load("shutdown_timeout_seconds = -1"))
+        .hasMessageContaining("'shutdown_timeout_seconds'");
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() {
+    assertThatThrownBy(() -> load("shutdown_timeout_seconds = \"soon\""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'shutdown_timeout_seconds'");
+  }
+
+  @Test
+  void badFlagValueNamesTheFlag() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    dir.resolve("absent.toml"),
+                    false,
+                    new ConfigOverrides(null, null, null, "chatty", null)))
+        .hasMessageContaining("flag --log-level")
+        .hasMessageContaining("'log_level'");
+  }
+
+  @Test
+  void syntaxErrorIsReported() {
+    assertThatThrownBy(() -> load("socket_path = "))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid TOML");
+  }
+}

@@ -1,0 +1,42 @@
+package io.tessera.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A private set of daemon paths under one temporary base directory. */
+public record DaemonDirs(Path base, Path root, Path state, Path socket, Path config) {
+
+  public static DaemonDirs create() {
+    try {
+      Path base = Files.createTempDirectory("tessera-e2e-");
+      return new DaemonDirs(
+          base,
+          base.resolve("root"),
+          base.resolve("state"),
+          base.resolve("run/tessera.sock"),
+          base.resolve("tessera.toml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Another daemon's dirs sharing this one's socket path. */
+  public DaemonDirs withSharedSocket(DaemonDirs other) {
+    return new DaemonDirs(base, root, state, other.socket(), config);
+  }
+
+  public void delete() {
+    if (!Files.exists(base)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(base)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts one real tessera daemon per test class, as its own process, on a temporary root, state dir
+ * and socket; hands tests a {@link CriClient} on that socket. After the class it stops the daemon
+ * with SIGTERM and fails the class if the daemon did not exit 0, logged an ERROR, left its socket
+ * behind, or wrote anything outside its own directories.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+ * ... daemon.client().runtime().version(...)
+ * }</pre>
+ */
+public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAllCallback {
+  /** Host paths a daemon given private dirs must never touch. */
+  static final List<Path> WATCHED_HOST_DIRS =
+      List.of(Path.of("/run/tessera"), Path.of("/var/lib/tessera"), Path.of("/etc/tessera"));
+
+  /** What may exist in the base dir: the daemon's own dirs, its config and the harness's logs. */
+  private static final Set<String> OWN_ENTRIES = Set.of("root", "state", "run", "tessera.toml");
+
+  private final List<String> extraArgs;
+  private DaemonDirs dirs;
+  private TesseraProcess daemon;
+  private CriClient client;
+  private Map<Path, String> hostBefore;
+
+  public TesseraDaemonExtension() {
+    this(List.of());
+  }
+
+  public TesseraDaemonExtension(List<String> extraArgs) {
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    hostBefore = snapshot(WATCHED_HOST_DIRS);
+    dirs = DaemonDirs.create();
+    daemon = TesseraProcess.start(dirs, extraArgs).awaitServing();
+    client = CriClient.connect(dirs.socket());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    List<String> problems = new ArrayList<>();
+    try {
+      if (client != null) {
+        client.close();
+      }
+      if (daemon != null) {
+        if (daemon.isAlive()) {
+          int code = daemon.terminate();
+          if (code != 0) {
+            problems.add("daemon exited with " + code + " on SIGTERM");
+          }
+        }
+        List<String> errors = daemon.errorLines();
+        if (!errors.isEmpty()) {
+          problems.add("daemon logged errors:\n  " + String.join("\n  ", errors));
+        }
+        if (Files.exists(dirs.socket())) {
+          problems.add("socket " + dirs.socket() + " left behind");
+        }
+        problems.addAll(strayEntries());
+        Map<Path, String> hostAfter = snapshot(WATCHED_HOST_DIRS);
+        if (!hostAfter.equals(hostBefore)) {
+          problems.add("host dirs changed: before " + hostBefore + ", after " + hostAfter);
+        }
+      }
+    } finally {
+      if (problems.isEmpty() && dirs != null) {
+        dirs.delete();
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new AssertionError(
+          String.join("\n", problems)
+              + "\n(daemon files kept in "
+              + dirs.base()
+              + ")\n--- daemon log ---\n"
+              + daemon.logs());
+    }
+  }
+
+  private List<String> strayEntries() {
+    try (Stream<Path> s = Files.list(dirs.base())) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !OWN_ENTRIES.contains(n) && !n.matches("daemon-\\d+\\.log"))
+          .map(n -> "unexpected file " + dirs.base().resolve(n))
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** For each watched dir: absent, or the sorted names it holds. */
+  static Map<Path, String> snapshot(List<Path> paths) {
+    Map<Path, String> m = new TreeMap<>();
+    for (Path p : paths) {
+      if (!Files.isDirectory(p)) {
+        m.put(p, Files.exists(p) ? "(file)" : "(absent)");
+        continue;
+      }
+      try (Stream<Path> s = Files.list(p)) {
+        m.put(p, s.map(x -> x.getFileName().toString()).sorted().collect(Collectors.joining(",")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return m;
+  }
+
+  public CriClient client() {
+    return client;
+  }
+
+  public TesseraProcess process() {
+    return daemon;
+  }
+
+  public DaemonDirs dirs() {
+    return dirs;
+  }
+
+  public void assertServing() {
+    assertThat(daemon.isAlive()).as("daemon alive").isTrue();
+  }
+}
