@@ -1,7 +1,7 @@
 package io.tessera.server.grpc;
 
+import com.google.protobuf.DebugFormat;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.TextFormat;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -78,10 +78,14 @@ public final class CriCallInterceptor implements ServerInterceptor {
     }
   }
 
+  /**
+   * One line describing a message for debug logs. DebugFormat (unlike TextFormat) honours the
+   * proto's {@code debug_redact} option, so registry passwords and tokens never reach a log.
+   */
   static String summary(Object message) {
     String s =
         message instanceof MessageOrBuilder m
-            ? TextFormat.shortDebugString(m)
+            ? DebugFormat.singleLine().toString(m)
             : String.valueOf(message);
     return s.length() <= SUMMARY_LIMIT ? s : s.substring(0, SUMMARY_LIMIT) + "...";
   }

@@ -124,6 +124,21 @@ class CriCallInterceptorTest {
   }
 
   @Test
+  void summariesRedactSecrets() {
+    String s =
+        CriCallInterceptor.summary(
+            io.tessera.cri.v1.PullImageRequest.newBuilder()
+                .setImage(io.tessera.cri.v1.ImageSpec.newBuilder().setImage("busybox"))
+                .setAuth(
+                    io.tessera.cri.v1.AuthConfig.newBuilder()
+                        .setUsername("alice")
+                        .setPassword("s3cret-pw")
+                        .setRegistryToken("tok-123"))
+                .build());
+    assertThat(s).contains("busybox").doesNotContain("s3cret-pw").doesNotContain("tok-123");
+  }
+
+  @Test
   void timersAndErrorCountersAreTaggedByMethodAndCode() {
     stub.version(VersionRequest.getDefaultInstance());
     stub.version(VersionRequest.getDefaultInstance());
