@@ -59,6 +59,9 @@ public interface FileOps {
   /** The value of the extended attribute {@code name} of the link itself, empty if unset. */
   Optional<byte[]> getXattr(Path path, String name);
 
+  /** Removes the extended attribute {@code name} of the link itself; absent is not an error. */
+  void removeXattr(Path path, String name);
+
   /** The extended attribute names of the link itself that the caller may read. */
   List<String> listXattrs(Path path);
 

@@ -111,6 +111,17 @@ public final class FileOpsJna implements FileOps {
   }
 
   @Override
+  public void removeXattr(Path path, String name) {
+    try {
+      libc.lremovexattr(cString(path), xattrName(name));
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != LibcFiles.ENODATA) {
+        throw failure("lremovexattr", path + " " + name, e);
+      }
+    }
+  }
+
+  @Override
   public List<String> listXattrs(Path path) {
     byte[] p = cString(path);
     while (true) {

@@ -99,6 +99,9 @@ public interface LibcFiles extends Library {
    */
   NativeLong llistxattr(byte[] path, byte[] list, NativeLong size) throws LastErrorException;
 
+  /** lremovexattr(2): removes an attribute of the link itself; ENODATA when it does not exist. */
+  int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
+
   /** open(2) without O_CREAT (so the variadic mode argument is not needed). */
   int open(byte[] path, int flags) throws LastErrorException;
 

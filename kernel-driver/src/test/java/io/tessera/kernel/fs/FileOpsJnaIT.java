@@ -142,6 +142,15 @@ class FileOpsJnaIT {
   }
 
   @Test
+  void removeXattrRemovesAndToleratesAbsence() throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "x");
+    ops.setXattr(file, "trusted.gone", new byte[] {1});
+    ops.removeXattr(file, "trusted.gone");
+    ops.removeXattr(file, "trusted.gone");
+    assertThat(ops.getXattr(file, "trusted.gone")).isEmpty();
+  }
+
+  @Test
   void emptyXattrValueRoundTrips() throws Exception {
     Path file = Files.writeString(dir.resolve("f"), "x");
     ops.setXattr(file, "user.empty", new byte[0]);
