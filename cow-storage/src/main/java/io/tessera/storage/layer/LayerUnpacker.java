@@ -150,7 +150,11 @@ public final class LayerUnpacker {
       while ((entry = readNext(reader)) != null) {
         if (++entries > limits.maxEntries()) {
           throw new ResourceExhaustedException(
-              "layer has more than the limit of " + limits.maxEntries() + " entries");
+              "layer entry '"
+                  + entry.name()
+                  + "': layer has more than the limit of "
+                  + limits.maxEntries()
+                  + " entries");
         }
         run.apply(entry, reader.content());
       }

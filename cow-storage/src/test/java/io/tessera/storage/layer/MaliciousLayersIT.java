@@ -186,6 +186,7 @@ class MaliciousLayersIT {
                     Compression.NONE,
                     () -> new ByteArrayInputStream(tar)))
         .isInstanceOf(ResourceExhaustedException.class)
+        .hasMessageContaining("layer entry 'f100'")
         .hasMessageContaining("more than the limit of 100 entries");
   }
 

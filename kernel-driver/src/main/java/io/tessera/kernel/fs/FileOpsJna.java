@@ -158,13 +158,7 @@ public final class FileOpsJna implements FileOps {
   public void syncFilesystem(Path dir) {
     int fd;
     try {
-      fd =
-          libc.open(
-              cString(dir),
-              LibcFiles.O_RDONLY
-                  | LibcFiles.O_DIRECTORY
-                  | LibcFiles.O_NOFOLLOW
-                  | LibcFiles.O_CLOEXEC);
+      fd = libc.open(cString(dir), LibcFiles.O_RDONLY | LibcFiles.O_CLOEXEC);
     } catch (LastErrorException e) {
       throw failure("open", dir.toString(), e);
     }

@@ -13,7 +13,8 @@ import com.sun.jna.NativeLong;
  * captures {@code errno} right after the call. Path and name arguments are NUL-terminated byte
  * arrays so that callers control the encoding (the JDK's own {@code sun.jnu.encoding}). {@code
  * size_t}/{@code ssize_t} are {@link NativeLong}; {@code dev_t} is 64-bit in glibc on every Linux
- * ABI, hence {@code long}. Constants are the Linux generic/x86-64 values.
+ * ABI, hence {@code long}. Only constants whose values are the same on x86-64 and arm64 are used
+ * (O_DIRECTORY and O_NOFOLLOW, for one, differ and are left out).
  */
 public interface LibcFiles extends Library {
 
@@ -30,8 +31,6 @@ public interface LibcFiles extends Library {
   int S_IFBLK = 0060000;
 
   int O_RDONLY = 0;
-  int O_NOFOLLOW = 0400000;
-  int O_DIRECTORY = 0200000;
   int O_CLOEXEC = 02000000;
 
   int EPERM = 1;
