@@ -22,4 +22,27 @@ public abstract sealed class TesseraException extends RuntimeException
   protected TesseraException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * A new exception of the same kind as {@code e} with a message that adds context (typically
+   * "what was being done: " + e's message), chaining {@code e} as the cause.
+   */
+  public static TesseraException sameKind(TesseraException e, String message) {
+    if (e instanceof NotFoundException) {
+      return new NotFoundException(message, e);
+    } else if (e instanceof AlreadyExistsException) {
+      return new AlreadyExistsException(message, e);
+    } else if (e instanceof InvalidArgumentException) {
+      return new InvalidArgumentException(message, e);
+    } else if (e instanceof FailedPreconditionException) {
+      return new FailedPreconditionException(message, e);
+    } else if (e instanceof ResourceExhaustedException) {
+      return new ResourceExhaustedException(message, e);
+    } else if (e instanceof UnavailableException) {
+      return new UnavailableException(message, e);
+    } else if (e instanceof UnimplementedException) {
+      return new UnimplementedException(message, e);
+    }
+    return new InternalException(message, e);
+  }
 }
