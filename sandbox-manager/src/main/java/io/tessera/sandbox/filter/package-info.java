@@ -1,0 +1,2 @@
+/** The ListPodSandbox and ListContainers filters as domain values with pure matching. */
+package io.tessera.sandbox.filter;
