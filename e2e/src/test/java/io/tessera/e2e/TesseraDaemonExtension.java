@@ -39,6 +39,7 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
   private final List<String> extraArgs;
   private DaemonDirs dirs;
   private TesseraProcess daemon;
+  private final List<TesseraProcess> earlier = new ArrayList<>();
   private CriClient client;
   private Map<Path, String> hostBefore;
 
@@ -72,7 +73,9 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
             problems.add("daemon exited with " + code + " on SIGTERM");
           }
         }
-        List<String> errors = daemon.errorLines();
+        List<String> errors = new ArrayList<>();
+        earlier.forEach(p -> errors.addAll(p.errorLines()));
+        errors.addAll(daemon.errorLines());
         if (!errors.isEmpty()) {
           problems.add("daemon logged errors:\n  " + String.join("\n  ", errors));
         }
@@ -138,6 +141,31 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
 
   public DaemonDirs dirs() {
     return dirs;
+  }
+
+  /**
+   * Stops the daemon with SIGTERM (it must exit 0) and starts a new one on the same dirs; the
+   * client is reconnected. For persistence and recovery tests.
+   */
+  public void restart() {
+    client.close();
+    int code = daemon.terminate();
+    assertThat(code).as("exit code on SIGTERM").isZero();
+    earlier.add(daemon);
+    daemon = TesseraProcess.start(dirs, extraArgs).awaitServing();
+    client = CriClient.connect(dirs.socket());
+  }
+
+  /**
+   * Kills the daemon with SIGKILL (a crash) and starts a new one on the same dirs. The killed
+   * daemon's log is kept apart; the error-line check applies to the new one.
+   */
+  public void crashAndRestart() {
+    client.close();
+    daemon.kill();
+    earlier.add(daemon);
+    daemon = TesseraProcess.start(dirs, extraArgs).awaitServing();
+    client = CriClient.connect(dirs.socket());
   }
 
   public void assertServing() {
