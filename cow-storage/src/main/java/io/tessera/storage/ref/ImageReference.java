@@ -42,13 +42,19 @@ public record ImageReference(
   private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
 
   /**
-   * Validates every part.
+   * Validates every part; a one-component Docker Hub repository gets its implied {@code library/}.
    *
    * @throws InvalidArgumentException when a part is malformed or neither tag nor digest is given
    */
   public ImageReference {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(digest, "digest");
+    if (LEGACY_DOCKER_HUB.equals(registry)) {
+      registry = DOCKER_HUB;
+    }
+    if (DOCKER_HUB.equals(registry) && repository != null && repository.indexOf('/') < 0) {
+      repository = "library/" + repository;
+    }
     String shown = registry + "/" + repository;
     checkRegistry(shown, registry);
     checkRepository(shown, repository);
@@ -209,7 +215,12 @@ public record ImageReference(
     }
     String path = full.substring(DOCKER_HUB.length() + 1);
     if (path.startsWith("library/") && repository.indexOf('/', "library/".length()) < 0) {
-      path = path.substring("library/".length());
+      return path.substring("library/".length());
+    }
+    int slash = repository.indexOf('/');
+    // "docker.io/a.b/c" must keep its registry: "a.b/c" would name registry a.b.
+    if (slash > 0 && looksLikeRegistry(repository.substring(0, slash))) {
+      return full;
     }
     return path;
   }

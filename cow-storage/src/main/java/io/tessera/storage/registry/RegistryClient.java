@@ -291,13 +291,6 @@ public final class RegistryClient {
 
   private static ManifestResponse manifestResponse(
       String what, HttpHeaders headers, byte[] content, Optional<Digest> expected) {
-    String contentType = headers.firstValue("Content-Type").orElse(null);
-    String mediaType;
-    try {
-      mediaType = ManifestTranslator.mediaType(ManifestTranslator.read(content), contentType);
-    } catch (InvalidArgumentException e) {
-      throw new InvalidArgumentException(what + ": " + e.getMessage(), e);
-    }
     Digest digest;
     if (expected.isPresent()) {
       digest = expected.get().recompute(content);
@@ -314,6 +307,14 @@ public final class RegistryClient {
               what + ": content has digest " + digest + " but the registry says " + header.get());
         }
       }
+    }
+    // Only verified bytes are parsed.
+    String contentType = headers.firstValue("Content-Type").orElse(null);
+    String mediaType;
+    try {
+      mediaType = ManifestTranslator.mediaType(ManifestTranslator.read(content), contentType);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(what + ": " + e.getMessage(), e);
     }
     return new ManifestResponse(digest, mediaType, content);
   }
