@@ -106,6 +106,69 @@ class ImageFetcherIT {
   }
 
   @Test
+  void pullsADockerSchema2Image() throws Exception {
+    Image image = twoLayerImage("docker");
+    try (TestRegistry registry = TestRegistry.start()) {
+      registry.pushDockerSchema2(image.layout(), "1.0", "demo/docker:1.0");
+      ContentStore store = ContentStore.open(temp.resolve("root"));
+
+      FetchedImage fetched =
+          fetcher(store)
+              .fetch(
+                  registry.reference("demo/docker:1.0"), Credentials.anonymous(), Platform.host());
+
+      assertThat(fetched.manifest().mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+      assertThat(fetched.config().mediaType()).isEqualTo(MediaTypes.DOCKER_CONFIG);
+      assertThat(fetched.layers())
+          .extracting(Descriptor::mediaType)
+          .containsOnly(MediaTypes.DOCKER_LAYER_GZIP);
+      assertStoredAndVerified(store, fetched.manifestDigest());
+      for (Descriptor layer : fetched.layers()) {
+        assertStoredAndVerified(store, layer.digest());
+      }
+    }
+  }
+
+  @Test
+  void mirrorsAreTriedFirstAndThePrimaryServesWhatTheyLack() throws Exception {
+    Image image = twoLayerImage("mirrored");
+    try (TestRegistry mirror = TestRegistry.start();
+        TestRegistry primary = TestRegistry.start()) {
+      primary.push(image.layout(), "demo/mirrored:1.0");
+      RegistriesConf conf =
+          RegistriesConf.parse(
+              "[[registry]]\nlocation = \""
+                  + primary.host()
+                  + "\"\n[[registry.mirror]]\nlocation = \""
+                  + mirror.host()
+                  + "\"\n",
+              "test");
+      ImageReference ref = primary.reference("demo/mirrored:1.0");
+
+      ContentStore store = ContentStore.open(temp.resolve("a"));
+      FetchedImage viaPrimary =
+          new ImageFetcher(store, client, conf)
+              .fetch(ref, Credentials.anonymous(), Platform.host());
+      assertThat(viaPrimary.manifestDigest()).isEqualTo(image.manifest().digest());
+      mirror.syncLog();
+      assertThat(mirror.requests())
+          .anyMatch(r -> r.path().equals("/v2/demo/mirrored/manifests/1.0") && r.status() == 404);
+
+      // Once the mirror has the image, the primary is not needed at all.
+      mirror.push(image.layout(), "demo/mirrored:1.0");
+      primary.stop();
+      ContentStore second = ContentStore.open(temp.resolve("b"));
+      FetchedImage viaMirror =
+          new ImageFetcher(second, client, conf)
+              .fetch(ref, Credentials.anonymous(), Platform.host());
+      assertThat(viaMirror.reference()).isEqualTo(ref);
+      for (Descriptor layer : viaMirror.layers()) {
+        assertStoredAndVerified(second, layer.digest());
+      }
+    }
+  }
+
+  @Test
   void unknownTagIsNotFound() throws Exception {
     try (TestRegistry registry = TestRegistry.start()) {
       ContentStore store = ContentStore.open(temp.resolve("root"));

@@ -261,6 +261,29 @@ public final class TestRegistry implements AutoCloseable {
     run(command, "skopeo copy");
   }
 
+  /**
+   * Pushes image {@code layoutTag} of {@code layoutDir} converted to Docker's image manifest v2
+   * schema 2 (so digests change: read them back from the registry).
+   */
+  public void pushDockerSchema2(Path layoutDir, String layoutTag, String repoAndTag) {
+    requireExecutable(Path.of("/usr/bin/skopeo"), "skopeo");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "skopeo",
+                "--insecure-policy",
+                "copy",
+                "--quiet",
+                "--format=v2s2",
+                "--dest-tls-verify=false"));
+    if (config.username != null) {
+      command.add("--dest-creds=" + config.username + ":" + config.password);
+    }
+    command.add("oci:" + layoutDir + ":" + layoutTag);
+    command.add("docker://" + host() + "/" + repoAndTag);
+    run(command, "skopeo copy");
+  }
+
   /** Pushes {@code layoutDir}'s image tagged like {@code repoAndTag}'s tag. */
   public void push(Path layoutDir, String repoAndTag) {
     push(layoutDir, repoAndTag.substring(repoAndTag.lastIndexOf(':') + 1), repoAndTag);
