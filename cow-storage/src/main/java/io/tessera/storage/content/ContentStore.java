@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * and the digest, fsyncs, and renames into {@code content/blobs/<alg>/<hex>}: a blob path either
  * does not exist or holds exactly the content its name says. A failed ingest leaves nothing behind.
  * Concurrent ingests of one digest within this process are single-flight: one caller's writer runs,
- * the others wait and get its result or its failure.
+ * the others wait and get its result or its failure (an interrupted leader fails its followers too;
+ * they may simply ingest again).
  *
  * <p>One {@code ContentStore} per root per process: {@link #open} deletes leftover ingest files
  * (from a crash), which would break another live instance's downloads. Thread-safe. Deleting a blob

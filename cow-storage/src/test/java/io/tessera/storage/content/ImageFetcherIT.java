@@ -18,6 +18,7 @@ import io.tessera.storage.registry.RegistryClient;
 import io.tessera.storage.registry.RetryPolicy;
 import io.tessera.storage.testing.RegistryOciLayout;
 import io.tessera.storage.testing.TestRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -372,7 +374,7 @@ class ImageFetcherIT {
 
       assertThat(pull)
           .failsWithin(Duration.ofMinutes(1))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(UnavailableException.class)
           .withMessageContaining(bigDigest.toString());
       assertThat(store.has(bigDigest)).isFalse();
@@ -392,7 +394,7 @@ class ImageFetcherIT {
     for (Path p : store.ingestFiles()) {
       try {
         total += Files.size(p);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // finished meanwhile
       }
     }

@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,11 +127,11 @@ public final class RegistryOciLayout {
       Digest digest = new Digest("sha256", HexFormat.of().formatHex(compressedHash.digest()));
       Digest diffId = new Digest("sha256", HexFormat.of().formatHex(tarHash.digest()));
       long size = Files.size(temp);
-      Files.move(temp, blobPath(digest), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, blobPath(digest), StandardCopyOption.REPLACE_EXISTING);
       return new Layer(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), diffId);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

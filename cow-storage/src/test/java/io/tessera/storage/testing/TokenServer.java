@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -257,7 +258,7 @@ public final class TokenServer implements AutoCloseable {
   }
 
   private static Map<String, List<String>> form(String encoded) {
-    Map<String, List<String>> out = new java.util.HashMap<>();
+    Map<String, List<String>> out = new HashMap<>();
     for (String pair : encoded.split("&")) {
       if (pair.isEmpty()) {
         continue;
