@@ -9,12 +9,23 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.fs.FileOps;
+import io.tessera.kernel.fs.FileOpsJna;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.server.grpc.CriCallInterceptor;
 import io.tessera.server.grpc.CriImageService;
 import io.tessera.server.grpc.CriRuntimeService;
 import io.tessera.server.grpc.CriServer;
 import io.tessera.server.metrics.MetricsEndpoint;
+import io.tessera.storage.content.ContentStore;
+import io.tessera.storage.content.ImageFetcher;
+import io.tessera.storage.image.ImageService;
+import io.tessera.storage.image.ImageStore;
+import io.tessera.storage.layer.LayerStore;
+import io.tessera.storage.layer.LayerUnpacker;
+import io.tessera.storage.registry.Platform;
+import io.tessera.storage.registry.RegistriesConf;
+import io.tessera.storage.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +84,9 @@ public final class Daemon implements AutoCloseable {
             metrics.port());
       }
 
+      ImageService images = openImages(config);
       List<BindableService> services =
-          List.of(new CriRuntimeService(config, host), new CriImageService());
+          List.of(new CriRuntimeService(config, host), new CriImageService(images));
       CriServer server =
           new CriServer(config.socketPath(), services, new CriCallInterceptor(registry));
       server.start();
@@ -84,6 +96,31 @@ public final class Daemon implements AutoCloseable {
       closeAll(undo);
       throw e;
     }
+  }
+
+  /** The image side of the node: content store, unpacked layers, image records, puller. */
+  static ImageService openImages(TesseraConfig config) {
+    Path root = config.rootDir();
+    ContentStore content = ContentStore.open(root);
+    FileOps fileOps = new FileOpsJna();
+    LayerUnpacker unpacker =
+        new LayerUnpacker(
+            fileOps,
+            new LayerUnpacker.Limits(
+                config.images().maxUnpackedLayerBytes(),
+                LayerUnpacker.Limits.DEFAULT.maxEntries()));
+    LayerStore layers = new LayerStore(root, unpacker, fileOps);
+    ImageStore store =
+        ImageStore.open(root.resolve("images"), d -> content.path(d).map(p -> content.read(d)));
+    ImageFetcher fetcher =
+        new ImageFetcher(
+            content,
+            RegistryClient.builder().build(),
+            RegistriesConf.load(config.images().registriesConfig()),
+            config.images().maxConcurrentDownloads());
+    ImageService images = new ImageService(root, content, layers, store, fetcher, Platform.host());
+    LOG.info("images: {} known", store.list().size());
+    return images;
   }
 
   public TesseraConfig config() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.CgroupDriver;
-import io.tessera.cri.v1.ListImagesRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeCondition;
 import io.tessera.cri.v1.RuntimeConfigRequest;
@@ -81,18 +80,6 @@ class RuntimeInfoIT {
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
               assertThat(e.getStatus().getDescription()).contains("RunPodSandbox");
-            });
-  }
-
-  @Test
-  void unimplementedImageRpcSaysSoAndNamesIt() {
-    assertThatThrownBy(
-            () -> daemon.client().images().listImages(ListImagesRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-              assertThat(e.getStatus().getDescription()).contains("ListImages");
             });
   }
 

@@ -144,7 +144,7 @@ public final class ContentStore {
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof TesseraException te) {
-          throw ContentErrors.sameKind(
+          throw TesseraException.sameKind(
               te, "ingest " + expected + " (shared download): " + te.getMessage());
         }
         throw new InternalException("ingest " + expected + " (shared download) failed", cause);

@@ -93,7 +93,7 @@ public final class ImageFetcher {
     try {
       resolved = client.resolve(endpoints, credentials, platform);
     } catch (TesseraException e) {
-      throw ContentErrors.sameKind(e, what + ": " + e.getMessage());
+      throw TesseraException.sameKind(e, what + ": " + e.getMessage());
     }
     Descriptor config = resolved.parsed().config();
     List<Descriptor> layers = resolved.parsed().layers();
@@ -150,7 +150,7 @@ public final class ImageFetcher {
         }
       }
       if (failure != null) {
-        throw ContentErrors.sameKind(failure, what + ": " + failure.getMessage());
+        throw TesseraException.sameKind(failure, what + ": " + failure.getMessage());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

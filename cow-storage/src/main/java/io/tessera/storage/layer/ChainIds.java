@@ -1,5 +1,6 @@
 package io.tessera.storage.layer;
 
+import io.tessera.storage.ref.Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,24 +20,25 @@ public final class ChainIds {
    *
    * @param parentChainId the chain id of the layer below, or {@code null} for the bottom layer
    */
-  public static LayerDigest next(LayerDigest parentChainId, LayerDigest diffId) {
+  public static Digest next(Digest parentChainId, Digest diffId) {
     if (parentChainId == null) {
       return diffId;
     }
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] text = (parentChainId.value() + " " + diffId.value()).getBytes(StandardCharsets.UTF_8);
-      return LayerDigest.ofSha256(sha.digest(text));
+      byte[] text =
+          (parentChainId.toString() + " " + diffId.toString()).getBytes(StandardCharsets.UTF_8);
+      return Digest.fromMessageDigest(Digest.SHA256, sha.digest(text));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 
   /** The chain ids of a whole image, bottom layer first, from its config's diff ids in order. */
-  public static List<LayerDigest> of(List<LayerDigest> diffIds) {
-    List<LayerDigest> chain = new ArrayList<>(diffIds.size());
-    LayerDigest parent = null;
-    for (LayerDigest diffId : diffIds) {
+  public static List<Digest> of(List<Digest> diffIds) {
+    List<Digest> chain = new ArrayList<>(diffIds.size());
+    Digest parent = null;
+    for (Digest diffId : diffIds) {
       parent = next(parent, diffId);
       chain.add(parent);
     }

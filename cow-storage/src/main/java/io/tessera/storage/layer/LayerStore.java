@@ -8,6 +8,7 @@ import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.errors.TesseraException;
 import io.tessera.kernel.errors.UnavailableException;
 import io.tessera.kernel.fs.FileOps;
+import io.tessera.storage.ref.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -69,11 +70,7 @@ public final class LayerStore {
    * @param diffPath the unpacked tree, usable as an overlayfs lowerdir
    */
   public record Layer(
-      LayerDigest chainId,
-      LayerDigest parentChainId,
-      LayerDigest diffId,
-      long uncompressedSize,
-      Path diffPath) {}
+      Digest chainId, Digest parentChainId, Digest diffId, long uncompressedSize, Path diffPath) {}
 
   /**
    * Space used by the store.
@@ -89,7 +86,7 @@ public final class LayerStore {
   private final LayerUnpacker unpacker;
   private final FileOps ops;
   private final ObjectMapper json = new ObjectMapper();
-  private final ConcurrentHashMap<LayerDigest, CompletableFuture<Layer>> inFlight =
+  private final ConcurrentHashMap<Digest, CompletableFuture<Layer>> inFlight =
       new ConcurrentHashMap<>();
 
   /**
@@ -129,12 +126,12 @@ public final class LayerStore {
    * @throws FailedPreconditionException if the parent layer is not in the store
    */
   public Layer ensure(
-      LayerDigest chainId,
-      LayerDigest parentChainId,
-      LayerDigest expectedDiffId,
+      Digest chainId,
+      Digest parentChainId,
+      Digest expectedDiffId,
       Compression compression,
       InputSupplier blob) {
-    LayerDigest computed = ChainIds.next(parentChainId, expectedDiffId);
+    Digest computed = ChainIds.next(parentChainId, expectedDiffId);
     if (!computed.equals(chainId)) {
       throw new InvalidArgumentException(
           "layer "
@@ -177,7 +174,7 @@ public final class LayerStore {
   }
 
   /** The layer {@code chainId} if it is in the store. */
-  public Optional<Layer> get(LayerDigest chainId) {
+  public Optional<Layer> get(Digest chainId) {
     Path dir = committed.resolve(chainId.hex());
     Path metadata = dir.resolve(METADATA);
     if (!Files.isRegularFile(metadata, LinkOption.NOFOLLOW_LINKS)) {
@@ -195,7 +192,7 @@ public final class LayerStore {
    *
    * @throws NotFoundException if the layer is not in the store
    */
-  public Path path(LayerDigest chainId) {
+  public Path path(Digest chainId) {
     return get(chainId)
         .orElseThrow(() -> new NotFoundException("layer " + chainId + " is not in the store"))
         .diffPath();
@@ -207,7 +204,7 @@ public final class LayerStore {
    *
    * @return whether the layer was present
    */
-  public boolean remove(LayerDigest chainId) {
+  public boolean remove(Digest chainId) {
     while (true) {
       CompletableFuture<Layer> mine = new CompletableFuture<>();
       CompletableFuture<Layer> running = inFlight.putIfAbsent(chainId, mine);
@@ -253,7 +250,7 @@ public final class LayerStore {
     } catch (IOException e) {
       throw new InternalException("list layers in " + committed + ": " + e, e);
     }
-    result.sort(Comparator.comparing(l -> l.chainId().value()));
+    result.sort(Comparator.comparing(l -> l.chainId().toString()));
     return List.copyOf(result);
   }
 
@@ -295,9 +292,9 @@ public final class LayerStore {
   }
 
   private Layer unpack(
-      LayerDigest chainId,
-      LayerDigest parentChainId,
-      LayerDigest expectedDiffId,
+      Digest chainId,
+      Digest parentChainId,
+      Digest expectedDiffId,
       Compression compression,
       InputSupplier blob) {
     List<Path> lowers = lowerDirs(chainId, parentChainId);
@@ -323,9 +320,9 @@ public final class LayerStore {
           work,
           new LayerMetadataJson(
               LayerMetadataJson.VERSION,
-              chainId.value(),
-              parentChainId == null ? null : parentChainId.value(),
-              result.diffId().value(),
+              chainId.toString(),
+              parentChainId == null ? null : parentChainId.toString(),
+              result.diffId().toString(),
               result.uncompressedSize(),
               result.entries()));
       ops.syncFilesystem(work);
@@ -353,15 +350,15 @@ public final class LayerStore {
   }
 
   /** The diff directories below {@code chainId}, the direct parent first. */
-  private List<Path> lowerDirs(LayerDigest chainId, LayerDigest parentChainId) {
+  private List<Path> lowerDirs(Digest chainId, Digest parentChainId) {
     List<Path> lowers = new ArrayList<>();
-    Set<LayerDigest> visited = new HashSet<>();
-    LayerDigest next = parentChainId;
+    Set<Digest> visited = new HashSet<>();
+    Digest next = parentChainId;
     while (next != null) {
       if (!visited.add(next)) {
         throw new InternalException("layer " + chainId + ": parent chain loops at " + next);
       }
-      LayerDigest current = next;
+      Digest current = next;
       Layer parent =
           get(current)
               .orElseThrow(
@@ -390,7 +387,7 @@ public final class LayerStore {
     if (m.version() != LayerMetadataJson.VERSION) {
       throw new IOException("unsupported layer metadata version " + m.version());
     }
-    LayerDigest chainId = LayerDigest.of(m.chainId());
+    Digest chainId = Digest.parse(m.chainId());
     if (!chainId.hex().equals(dir.getFileName().toString())) {
       throw new IOException("metadata names chain id " + chainId + " in " + dir);
     }
@@ -400,8 +397,8 @@ public final class LayerStore {
     }
     return new Layer(
         chainId,
-        m.parentChainId() == null ? null : LayerDigest.of(m.parentChainId()),
-        LayerDigest.of(m.diffId()),
+        m.parentChainId() == null ? null : Digest.parse(m.parentChainId()),
+        Digest.parse(m.diffId()),
         m.uncompressedSize(),
         diff);
   }
@@ -439,7 +436,7 @@ public final class LayerStore {
     }
   }
 
-  private Layer await(CompletableFuture<Layer> running, LayerDigest chainId) {
+  private Layer await(CompletableFuture<Layer> running, Digest chainId) {
     try {
       return running.get();
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.tessera.storage.layer;
 
 import io.tessera.kernel.errors.ResourceExhaustedException;
+import io.tessera.storage.ref.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ final class MeteredInputStream extends FilterInputStream {
     return count;
   }
 
-  LayerDigest digest() {
-    return LayerDigest.ofSha256(sha256.digest());
+  Digest digest() {
+    return Digest.fromMessageDigest(Digest.SHA256, sha256.digest());
   }
 }

@@ -1,5 +1,7 @@
 package io.tessera.storage.layer;
 
+import io.tessera.storage.ref.Digest;
+
 /**
  * What {@link LayerUnpacker#unpack} read.
  *
@@ -7,4 +9,4 @@ package io.tessera.storage.layer;
  * @param uncompressedSize bytes of the uncompressed tar stream, padding and trailer included
  * @param entries tar members applied (PAX and GNU metadata headers not counted)
  */
-public record UnpackResult(LayerDigest diffId, long uncompressedSize, long entries) {}
+public record UnpackResult(Digest diffId, long uncompressedSize, long entries) {}

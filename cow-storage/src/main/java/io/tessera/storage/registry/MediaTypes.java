@@ -1,6 +1,8 @@
 package io.tessera.storage.registry;
 
 import io.tessera.kernel.errors.FailedPreconditionException;
+import io.tessera.kernel.errors.UnimplementedException;
+import io.tessera.storage.layer.Compression;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,13 +39,6 @@ public final class MediaTypes {
   static final List<String> MANIFEST_ACCEPT =
       List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
 
-  /** How a layer blob is compressed; the unpacker picks its decompressor from this. */
-  public enum Compression {
-    NONE,
-    GZIP,
-    ZSTD
-  }
-
   private MediaTypes() {}
 
   /** True for an image index or a Docker manifest list. */
@@ -70,17 +65,6 @@ public final class MediaTypes {
    */
   public static Compression layerCompression(String mediaType) {
     String type = mediaType == null ? "" : mediaType.toLowerCase(Locale.ROOT);
-    switch (type) {
-      case OCI_LAYER:
-        return Compression.NONE;
-      case OCI_LAYER_GZIP:
-      case DOCKER_LAYER_GZIP:
-        return Compression.GZIP;
-      case OCI_LAYER_ZSTD:
-        return Compression.ZSTD;
-      default:
-        break;
-    }
     if (type.startsWith(OCI_LAYER_NONDISTRIBUTABLE_PREFIX)
         || type.equals(DOCKER_FOREIGN_LAYER_GZIP)) {
       throw new FailedPreconditionException(
@@ -89,9 +73,14 @@ public final class MediaTypes {
               + ": foreign/non-distributable layers are not supported (their content is not in"
               + " the registry)");
     }
-    throw new FailedPreconditionException(
-        "layer media type \""
-            + mediaType
-            + "\": not a filesystem layer Tessera can unpack (tar, tar+gzip, tar+zstd)");
+    try {
+      return Compression.fromMediaType(type);
+    } catch (UnimplementedException e) {
+      throw new FailedPreconditionException(
+          "layer media type \""
+              + mediaType
+              + "\": not a filesystem layer Tessera can unpack (tar, tar+gzip, tar+zstd)",
+          e);
+    }
   }
 }

@@ -244,7 +244,7 @@ public final class RegistryClient {
       parsed = ImageManifest.parse(current.content(), current.mediaType());
       parsed.requireRunnable();
     } catch (TesseraException e) {
-      throw Errors.sameKind(
+      throw TesseraException.sameKind(
           e, "resolve " + ref + ": manifest " + current.digest() + ": " + e.getMessage());
     }
     return new ResolvedImage(List.of(endpoint), top.digest(), index, current, parsed);
@@ -671,7 +671,8 @@ public final class RegistryClient {
     for (int i = 0; i < failures.size(); i++) {
       reasons.put(endpoints.get(i).toString(), failures.get(i).getMessage());
     }
-    TesseraException e = Errors.sameKind(last, what + ": every endpoint failed: " + reasons);
+    TesseraException e =
+        TesseraException.sameKind(last, what + ": every endpoint failed: " + reasons);
     for (int i = 0; i < failures.size() - 1; i++) {
       e.addSuppressed(failures.get(i));
     }

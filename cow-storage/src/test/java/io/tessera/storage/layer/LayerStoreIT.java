@@ -9,6 +9,7 @@ import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.storage.ref.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +45,8 @@ class LayerStoreIT {
           .build();
   private final byte[] top =
       new TarBuilder().file("etc/.wh.motd", 0644, "").file("etc/top", 0644, "top\n").build();
-  private LayerDigest baseDiff;
-  private LayerDigest topDiff;
+  private Digest baseDiff;
+  private Digest topDiff;
 
   @BeforeEach
   void open() throws Exception {
@@ -85,7 +86,7 @@ class LayerStoreIT {
   @Test
   void layersChainAndRecordTheirParent() {
     store.ensure(baseDiff, null, baseDiff, Compression.NONE, bytes(base));
-    LayerDigest topChain = ChainIds.next(baseDiff, topDiff);
+    Digest topChain = ChainIds.next(baseDiff, topDiff);
 
     LayerStore.Layer layer =
         store.ensure(topChain, baseDiff, topDiff, Compression.NONE, bytes(top));
@@ -102,7 +103,7 @@ class LayerStoreIT {
 
   @Test
   void aChildNeedsItsParentAndAMatchingChainId() {
-    LayerDigest topChain = ChainIds.next(baseDiff, topDiff);
+    Digest topChain = ChainIds.next(baseDiff, topDiff);
     assertThatThrownBy(
             () -> store.ensure(topChain, baseDiff, topDiff, Compression.NONE, bytes(top)))
         .isInstanceOf(FailedPreconditionException.class)
@@ -178,7 +179,7 @@ class LayerStoreIT {
     assertThat(store.list()).isEmpty();
     assertThatThrownBy(() -> store.path(baseDiff))
         .isInstanceOf(NotFoundException.class)
-        .hasMessageContaining(baseDiff.value());
+        .hasMessageContaining(baseDiff.toString());
     assertThat(root.resolve("layers/sha256/" + baseDiff.hex())).doesNotExist();
     // And it can come back.
     assertThat(store.ensure(baseDiff, null, baseDiff, Compression.NONE, bytes(base)).diffPath())

@@ -12,6 +12,7 @@ import io.tessera.kernel.errors.UnimplementedException;
 import io.tessera.kernel.fs.DeviceNumbers;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.storage.ref.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -389,8 +390,9 @@ class LayerUnpackerIT {
     assertThat(root).doesNotExist();
   }
 
-  static LayerDigest sha256(byte[] data) throws Exception {
-    return LayerDigest.ofSha256(MessageDigest.getInstance("SHA-256").digest(data));
+  static Digest sha256(byte[] data) throws Exception {
+    return Digest.fromMessageDigest(
+        Digest.SHA256, MessageDigest.getInstance("SHA-256").digest(data));
   }
 
   private static int mode(Path p) throws Exception {

@@ -7,6 +7,7 @@ import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.ResourceExhaustedException;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.storage.ref.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -193,18 +194,18 @@ class MaliciousLayersIT {
   @Test
   void diffIdMismatch() throws Exception {
     byte[] tar = new TarBuilder().file("f", 0644, "f").build();
-    LayerDigest claimed = digestOf("something else");
+    Digest claimed = digestOf("something else");
     assertThatThrownBy(
             () ->
                 store.ensure(
                     claimed, null, claimed, Compression.NONE, () -> new ByteArrayInputStream(tar)))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("diff id mismatch")
-        .hasMessageContaining(LayerUnpackerIT.sha256(tar).value());
+        .hasMessageContaining(LayerUnpackerIT.sha256(tar).toString());
   }
 
   private void refused(byte[] tar, String entry, String reason) {
-    LayerDigest diffId;
+    Digest diffId;
     try {
       diffId = LayerUnpackerIT.sha256(tar);
     } catch (Exception e) {
@@ -231,7 +232,7 @@ class MaliciousLayersIT {
     }
   }
 
-  private static LayerDigest digestOf(String text) {
+  private static Digest digestOf(String text) {
     try {
       return LayerUnpackerIT.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (Exception e) {

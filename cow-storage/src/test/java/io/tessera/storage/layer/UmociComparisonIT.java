@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tessera.kernel.fs.DeviceNumbers;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.storage.ref.Digest;
 import io.tessera.storage.testing.TestImage;
 import io.tessera.storage.testing.TestImageLayer;
 import io.tessera.storage.testing.TestImages;
@@ -125,10 +126,10 @@ class UmociComparisonIT {
         new LayerStore(
             tmp.resolve("root"), new LayerUnpacker(OPS, LayerUnpacker.Limits.DEFAULT), OPS);
     List<LayerStore.Layer> layers = new ArrayList<>();
-    LayerDigest parent = null;
+    Digest parent = null;
     for (TestImageLayer l : image.layers()) {
-      LayerDigest diffId = LayerDigest.of(l.diffId());
-      LayerDigest chainId = ChainIds.next(parent, diffId);
+      Digest diffId = Digest.parse(l.diffId());
+      Digest chainId = ChainIds.next(parent, diffId);
       layers.add(
           store.ensure(
               chainId,

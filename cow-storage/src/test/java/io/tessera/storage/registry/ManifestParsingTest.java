@@ -185,13 +185,13 @@ class ManifestParsingTest {
   @Test
   void layerMediaTypes() {
     assertThat(MediaTypes.layerCompression(MediaTypes.OCI_LAYER))
-        .isEqualTo(MediaTypes.Compression.NONE);
+        .isEqualTo(io.tessera.storage.layer.Compression.NONE);
     assertThat(MediaTypes.layerCompression(MediaTypes.OCI_LAYER_GZIP))
-        .isEqualTo(MediaTypes.Compression.GZIP);
+        .isEqualTo(io.tessera.storage.layer.Compression.GZIP);
     assertThat(MediaTypes.layerCompression(MediaTypes.DOCKER_LAYER_GZIP))
-        .isEqualTo(MediaTypes.Compression.GZIP);
+        .isEqualTo(io.tessera.storage.layer.Compression.GZIP);
     assertThat(MediaTypes.layerCompression(MediaTypes.OCI_LAYER_ZSTD))
-        .isEqualTo(MediaTypes.Compression.ZSTD);
+        .isEqualTo(io.tessera.storage.layer.Compression.ZSTD);
     assertThatThrownBy(() -> MediaTypes.layerCompression(MediaTypes.DOCKER_FOREIGN_LAYER_GZIP))
         .isInstanceOf(FailedPreconditionException.class)
         .hasMessageContaining("foreign/non-distributable");

@@ -15,4 +15,12 @@ final class ConfigFile {
   public String metricsAddress;
   public String cgroupDriver;
   public Long shutdownTimeoutSeconds;
+  public Images images;
+
+  /** The {@code [images]} table. */
+  static final class Images {
+    public String registriesConfig;
+    public Integer maxConcurrentDownloads;
+    public Long maxUnpackedLayerBytes;
+  }
 }

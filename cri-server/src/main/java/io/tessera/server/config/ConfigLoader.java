@@ -115,7 +115,36 @@ public final class ConfigLoader {
         logLevel(level),
         metricsAddress(metrics),
         cgroupDriver(driver, origin),
-        shutdownTimeout(shutdown, origin));
+        shutdownTimeout(shutdown, origin),
+        images(f.images == null ? new ConfigFile.Images() : f.images, origin));
+  }
+
+  private static TesseraConfig.Images images(ConfigFile.Images i, String origin)
+      throws ConfigException {
+    Path registries =
+        i.registriesConfig == null
+            ? TesseraConfig.DEFAULT_REGISTRIES_CONFIG
+            : absolutePath("images.registries_config", new Value(i.registriesConfig, origin));
+    int downloads =
+        i.maxConcurrentDownloads == null
+            ? TesseraConfig.DEFAULT_MAX_CONCURRENT_DOWNLOADS
+            : i.maxConcurrentDownloads;
+    if (downloads < 1 || downloads > 64) {
+      throw bad(
+          origin,
+          "images.max_concurrent_downloads",
+          Integer.toString(downloads),
+          "must be between 1 and 64");
+    }
+    long maxBytes =
+        i.maxUnpackedLayerBytes == null
+            ? TesseraConfig.DEFAULT_MAX_UNPACKED_LAYER_BYTES
+            : i.maxUnpackedLayerBytes;
+    if (maxBytes < 1) {
+      throw bad(
+          origin, "images.max_unpacked_layer_bytes", Long.toString(maxBytes), "must be positive");
+    }
+    return new TesseraConfig.Images(registries, downloads, maxBytes);
   }
 
   /** A raw value and where it came from (a flag, the file, or the defaults), for messages. */

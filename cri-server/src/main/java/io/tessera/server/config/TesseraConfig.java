@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param metricsAddress where /metrics is served, empty when disabled
  * @param cgroupDriver who manages the cgroup tree
  * @param shutdownTimeout how long in-flight calls may run after SIGTERM
+ * @param images image pulling and unpacking settings
  */
 public record TesseraConfig(
     Path socketPath,
@@ -26,7 +27,22 @@ public record TesseraConfig(
     String logLevel,
     Optional<InetSocketAddress> metricsAddress,
     CgroupDriver cgroupDriver,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Images images) {
+
+  /**
+   * The {@code [images]} table.
+   *
+   * @param registriesConfig containers-registries.conf(5) file (mirrors, insecure, blocked)
+   * @param maxConcurrentDownloads layer blobs one pull downloads at once
+   * @param maxUnpackedLayerBytes a layer that unpacks to more is refused (decompression bombs)
+   */
+  public record Images(
+      Path registriesConfig, int maxConcurrentDownloads, long maxUnpackedLayerBytes) {}
+
+  public static final Path DEFAULT_REGISTRIES_CONFIG = Path.of("/etc/containers/registries.conf");
+  public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
+  public static final long DEFAULT_MAX_UNPACKED_LAYER_BYTES = 64L << 30;
 
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/tessera/tessera.toml");
   public static final Path DEFAULT_SOCKET = Path.of("/run/tessera/tessera.sock");
@@ -44,5 +60,6 @@ public record TesseraConfig(
     Objects.requireNonNull(metricsAddress, "metricsAddress");
     Objects.requireNonNull(cgroupDriver, "cgroupDriver");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(images, "images");
   }
 }

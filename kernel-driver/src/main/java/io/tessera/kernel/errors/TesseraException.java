@@ -24,8 +24,8 @@ public abstract sealed class TesseraException extends RuntimeException
   }
 
   /**
-   * A new exception of the same kind as {@code e} with a message that adds context (typically
-   * "what was being done: " + e's message), chaining {@code e} as the cause.
+   * A new exception of the same kind as {@code e} with a message that adds context (typically "what
+   * was being done: " + e's message), chaining {@code e} as the cause.
    */
   public static TesseraException sameKind(TesseraException e, String message) {
     if (e instanceof NotFoundException) {
