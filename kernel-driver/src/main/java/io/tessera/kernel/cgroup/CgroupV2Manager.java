@@ -1,0 +1,144 @@
+package io.tessera.kernel.cgroup;
+
+import io.tessera.kernel.errors.UnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link CgroupManager} for the unified (v2) hierarchy. */
+public final class CgroupV2Manager implements CgroupManager {
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupV2Manager.class);
+
+  static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+  private final CgroupHierarchy hierarchy;
+
+  /**
+   * @param hierarchy a cgroup2 mount; normally at /sys/fs/cgroup, any cgroup2 mount works (tests
+   *     use a hybrid host's /sys/fs/cgroup/unified)
+   */
+  public CgroupV2Manager(CgroupHierarchy hierarchy) {
+    if (!hierarchy.unified()) {
+      throw new IllegalArgumentException("not a cgroup2 hierarchy: " + hierarchy.mountPoint());
+    }
+    this.hierarchy = hierarchy;
+  }
+
+  @Override
+  public CgroupLayout layout() {
+    return CgroupLayout.V2;
+  }
+
+  @Override
+  public void create(String cgroupPath) {
+    CgroupTree.createDirs(
+        hierarchy.mountPoint(), hierarchy.dir(cgroupPath), CgroupV2Manager::enableControllers);
+  }
+
+  /**
+   * Delegates to the new child every controller its parent has, one at a time: a controller the
+   * parent cannot delegate (a threaded one, or a parent with processes of its own, which v2's
+   * no-internal-process rule forbids) is skipped, the cgroup is still usable without it.
+   */
+  private static void enableControllers(Path parent, Path child) {
+    String available = CgroupTree.read(parent.resolve("cgroup.controllers"));
+    String enabled = " " + CgroupTree.read(parent.resolve("cgroup.subtree_control")) + " ";
+    if (available.isEmpty()) {
+      return;
+    }
+    for (String controller : available.split(" ")) {
+      if (!enabled.contains(" " + controller + " ")) {
+        try {
+          CgroupTree.write(parent.resolve("cgroup.subtree_control"), "+" + controller);
+        } catch (RuntimeException e) {
+          LOG.debug("cannot enable {} below {}: {}", controller, parent, e.toString());
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean exists(String cgroupPath) {
+    return Files.isDirectory(hierarchy.dir(cgroupPath));
+  }
+
+  @Override
+  public void addProcess(String cgroupPath, long pid) {
+    create(cgroupPath);
+    CgroupTree.write(hierarchy.dir(cgroupPath).resolve("cgroup.procs"), Long.toString(pid));
+  }
+
+  @Override
+  public Set<Long> pids(String cgroupPath) {
+    return CgroupTree.pidsRecursive(hierarchy.dir(cgroupPath));
+  }
+
+  @Override
+  public void killAll(String cgroupPath) {
+    Path dir = hierarchy.dir(cgroupPath);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    long self = ProcessHandle.current().pid();
+    Set<Long> initial = pids(cgroupPath);
+    // cgroup.kill (Linux 5.14) kills the whole subtree atomically, forks included; but it would
+    // kill the daemon too if the daemon were inside, so then fall back to signalling each pid.
+    boolean useKillFile = Files.exists(dir.resolve("cgroup.kill")) && !initial.contains(self);
+    long deadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
+    while (true) {
+      Set<Long> pids = pids(cgroupPath);
+      pids.remove(self);
+      if (pids.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new UnavailableException(
+            "kill cgroup "
+                + cgroupPath
+                + ": processes "
+                + pids
+                + " still alive after "
+                + KILL_TIMEOUT.toSeconds()
+                + " s");
+      }
+      if (useKillFile) {
+        CgroupTree.write(dir.resolve("cgroup.kill"), "1");
+      } else {
+        boolean frozen = !initial.contains(self) && freeze(dir);
+        try {
+          CgroupTree.killEach(frozen ? pids(cgroupPath) : pids);
+        } finally {
+          if (frozen) {
+            CgroupTree.write(dir.resolve("cgroup.freeze"), "0");
+          }
+        }
+      }
+      CgroupTree.pause();
+    }
+  }
+
+  private static boolean freeze(Path dir) {
+    Path freezeFile = dir.resolve("cgroup.freeze");
+    if (!Files.exists(freezeFile)) {
+      return false;
+    }
+    CgroupTree.write(freezeFile, "1");
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (CgroupTree.read(dir.resolve("cgroup.events")).contains("frozen 1")) {
+        return true;
+      }
+      CgroupTree.pause();
+    }
+    CgroupTree.write(freezeFile, "0");
+    return false;
+  }
+
+  @Override
+  public void delete(String cgroupPath) {
+    CgroupTree.removeRecursive(hierarchy.dir(cgroupPath), CgroupTree.removeDeadline());
+  }
+}
