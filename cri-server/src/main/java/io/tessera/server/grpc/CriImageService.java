@@ -39,71 +39,68 @@ public final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase
 
   @Override
   public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> out) {
-    try {
-      String name = requireImage(request.getImage(), "PullImage");
-      ImageRecord r = images.pull(name, credentials(request.getAuth()));
-      out.onNext(PullImageResponse.newBuilder().setImageRef(r.id().toString()).build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(e);
-    }
+    Unary.respond(
+        out,
+        () -> {
+          String name = requireImage(request.getImage(), "PullImage");
+          ImageRecord r = images.pull(name, credentials(request.getAuth()));
+          return PullImageResponse.newBuilder().setImageRef(r.id().toString()).build();
+        });
   }
 
   @Override
   public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> out) {
-    try {
-      String name = requireImage(request.getImage(), "ImageStatus");
-      ImageStatusResponse.Builder b = ImageStatusResponse.newBuilder();
-      // CRI: an image that is not present is an empty response, not an error.
-      images
-          .status(name)
-          .ifPresent(
-              r -> {
-                b.setImage(toCri(r));
-                if (request.getVerbose()) {
-                  b.putAllInfo(images.verboseInfo(r));
-                }
-              });
-      out.onNext(b.build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(e);
-    }
+    Unary.respond(
+        out,
+        () -> {
+          String name = requireImage(request.getImage(), "ImageStatus");
+          ImageStatusResponse.Builder b = ImageStatusResponse.newBuilder();
+          // CRI: an image that is not present is an empty response, not an error.
+          images
+              .status(name)
+              .ifPresent(
+                  r -> {
+                    b.setImage(toCri(r));
+                    if (request.getVerbose()) {
+                      b.putAllInfo(images.verboseInfo(r));
+                    }
+                  });
+          return b.build();
+        });
   }
 
   @Override
   public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> out) {
-    try {
-      Optional<String> filter =
-          request.hasFilter() && !request.getFilter().getImage().getImage().isEmpty()
-              ? Optional.of(request.getFilter().getImage().getImage())
-              : Optional.empty();
-      ListImagesResponse.Builder b = ListImagesResponse.newBuilder();
-      images.list(filter).forEach(r -> b.addImages(toCri(r)));
-      out.onNext(b.build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(e);
-    }
+    Unary.respond(
+        out,
+        () -> {
+          Optional<String> filter =
+              request.hasFilter() && !request.getFilter().getImage().getImage().isEmpty()
+                  ? Optional.of(request.getFilter().getImage().getImage())
+                  : Optional.empty();
+          ListImagesResponse.Builder b = ListImagesResponse.newBuilder();
+          images.list(filter).forEach(r -> b.addImages(toCri(r)));
+          return b.build();
+        });
   }
 
   @Override
   public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> out) {
-    try {
-      images.remove(requireImage(request.getImage(), "RemoveImage"));
-      out.onNext(RemoveImageResponse.getDefaultInstance());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(e);
-    }
+    Unary.respond(
+        out,
+        () -> {
+          images.remove(requireImage(request.getImage(), "RemoveImage"));
+          return RemoveImageResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public void imageFsInfo(ImageFsInfoRequest request, StreamObserver<ImageFsInfoResponse> out) {
-    try {
-      FsUsage u = images.fsUsage();
-      out.onNext(
-          ImageFsInfoResponse.newBuilder()
+    Unary.respond(
+        out,
+        () -> {
+          FsUsage u = images.fsUsage();
+          return ImageFsInfoResponse.newBuilder()
               .addImageFilesystems(
                   FilesystemUsage.newBuilder()
                       .setTimestamp(u.timestampNanos())
@@ -112,11 +109,8 @@ public final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase
                               .setMountpoint(u.mountpoint().toString()))
                       .setUsedBytes(UInt64Value.newBuilder().setValue(u.usedBytes()))
                       .setInodesUsed(UInt64Value.newBuilder().setValue(u.inodesUsed())))
-              .build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(e);
-    }
+              .build();
+        });
   }
 
   private static String requireImage(ImageSpec spec, String rpc) {
