@@ -1,0 +1,420 @@
+package io.tessera.storage.snapshot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.kernel.errors.AlreadyExistsException;
+import io.tessera.kernel.errors.FailedPreconditionException;
+import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.errors.NotFoundException;
+import io.tessera.kernel.errors.TesseraException;
+import io.tessera.kernel.fs.FileOps;
+import io.tessera.kernel.mount.MountInfo;
+import io.tessera.kernel.persist.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Snapshotter} on overlayfs; the one owner of this layout under the daemon's root:
+ *
+ * <pre>
+ * snapshots/&lt;key&gt;/fs             the writable layer (overlayfs upperdir)
+ * snapshots/&lt;key&gt;/work           overlayfs workdir
+ * snapshots/&lt;key&gt;/snapshot.json  the lower directories (SnapshotJson)
+ * snapshots/.tmp-*, .rm-*         snapshots being created or removed
+ * layers/l/&lt;id&gt;                  short links to layer directories (LayerLinks)
+ * </pre>
+ *
+ * <p>A snapshot directory is built complete under a temp name and renamed into place, so {@code
+ * snapshots/<key>} exists only with its metadata. Construction sweeps leftovers of a crash; it
+ * assumes one instance per root (the daemon holds a lock on its state directory).
+ *
+ * <p>The mount is an overlay of the layers (topmost first) under {@code fs}/{@code work}, with
+ * absolute paths while they fit well within one page of mount data, otherwise with {@code l/<id>}
+ * links relative to the working directory {@code layers/}.
+ *
+ * <p>Thread-safe: {@link #prepare} and {@link #remove} are serialized; readers see a snapshot
+ * either absent or complete.
+ */
+public final class OverlaySnapshotter implements Snapshotter {
+  private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
+
+  private static final String METADATA = "snapshot.json";
+  private static final String UPPER = "fs";
+  private static final String WORK = "work";
+  private static final String TEMP_PREFIX = ".tmp-";
+  private static final String REMOVING_PREFIX = ".rm-";
+
+  private final Path snapshots;
+  private final Path layers;
+  private final LayerLinks links;
+  private final FileOps ops;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * Opens (creating if needed) the snapshots under {@code root} and cleans up after a crash.
+   *
+   * @param root the daemon's persistent root, e.g. {@code /var/lib/tessera}, the same as the layer
+   *     store's
+   */
+  public OverlaySnapshotter(Path root, FileOps ops) {
+    this.ops = ops;
+    Path real;
+    try {
+      Files.createDirectories(root);
+      // Canonical, so upperdir in mountinfo compares equal to ours when checking for mounts.
+      real = root.toRealPath();
+      this.snapshots = Files.createDirectories(real.resolve("snapshots"));
+      this.layers = Files.createDirectories(real.resolve("layers"));
+      ops.chmod(snapshots, 0700);
+    } catch (IOException e) {
+      throw new InternalException("create snapshot store under " + root + ": " + e, e);
+    }
+    this.links = new LayerLinks(layers);
+    recover();
+  }
+
+  @Override
+  public synchronized Snapshot prepare(String key, List<Path> lowerDirsBottomFirst) {
+    SnapshotKeys.check(key);
+    List<Path> lowers = checkLowers(key, lowerDirsBottomFirst);
+    Optional<Snapshot> existing = get(key);
+    if (existing.isPresent()) {
+      if (!existing.get().lowerDirs().equals(lowers)) {
+        throw new AlreadyExistsException(
+            "prepare snapshot "
+                + key
+                + ": it exists over other layers ("
+                + existing.get().lowerDirs().size()
+                + " layers, base "
+                + existing.get().lowerDirs().get(0)
+                + ")");
+      }
+      ensureLinks(existing.get());
+      return existing.get();
+    }
+    Path dir = snapshots.resolve(key);
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InternalException(
+          "prepare snapshot " + key + ": " + dir + " exists without metadata");
+    }
+    Snapshot snapshot = describe(key, lowers);
+    ensureLinks(snapshot);
+    Path temp = snapshots.resolve(TEMP_PREFIX + UUID.randomUUID());
+    boolean done = false;
+    try {
+      Files.createDirectory(temp);
+      ops.chmod(temp, 0700);
+      Path upper = Files.createDirectory(temp.resolve(UPPER));
+      copyRootAttributes(lowers.get(lowers.size() - 1), upper);
+      ops.chmod(Files.createDirectory(temp.resolve(WORK)), 0700);
+      AtomicFiles.write(temp.resolve(METADATA), toJson(key, lowers));
+      Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.fsyncDirectory(snapshots);
+      done = true;
+    } catch (IOException e) {
+      throw new InternalException("prepare snapshot " + key + ": " + e, e);
+    } catch (TesseraException e) {
+      throw new InternalException("prepare snapshot " + key + ": " + e.getMessage(), e);
+    } finally {
+      if (!done) {
+        deleteQuietly(temp);
+      }
+    }
+    log.info("snapshot {} prepared over {} layers", key, lowers.size());
+    return snapshot;
+  }
+
+  @Override
+  public Optional<Snapshot> get(String key) {
+    SnapshotKeys.check(key);
+    Path metadata = snapshots.resolve(key).resolve(METADATA);
+    if (!Files.isRegularFile(metadata, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(describe(key, readLowers(key, metadata)));
+    } catch (IOException | TesseraException e) {
+      throw new InternalException("read snapshot " + key + " metadata: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> list() {
+    List<String> keys = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(snapshots)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (SnapshotKeys.isValid(name)
+            && Files.isRegularFile(dir.resolve(METADATA), LinkOption.NOFOLLOW_LINKS)) {
+          keys.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("list snapshots in " + snapshots + ": " + e, e);
+    }
+    keys.sort(null);
+    return List.copyOf(keys);
+  }
+
+  @Override
+  public synchronized void remove(String key) {
+    SnapshotKeys.check(key);
+    Path dir = snapshots.resolve(key);
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<String> users = mountsUsing(dir);
+    if (!users.isEmpty()) {
+      throw new FailedPreconditionException(
+          "remove snapshot " + key + ": still mounted at " + String.join(", ", users));
+    }
+    Path doomed = snapshots.resolve(REMOVING_PREFIX + UUID.randomUUID());
+    try {
+      Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.fsyncDirectory(snapshots);
+    } catch (IOException e) {
+      throw new InternalException("remove snapshot " + key + ": " + e, e);
+    }
+    // The key is gone now; a tree that cannot be deleted is swept again at the next start.
+    deleteQuietly(doomed);
+    log.info("snapshot {} removed", key);
+  }
+
+  @Override
+  public Usage usage(String key) {
+    SnapshotKeys.check(key);
+    if (get(key).isEmpty()) {
+      throw new NotFoundException("usage of snapshot " + key + ": no such snapshot");
+    }
+    Path upper = snapshots.resolve(key).resolve(UPPER);
+    Set<Object> seen = new HashSet<>();
+    long[] bytes = {0};
+    try {
+      Files.walkFileTree(
+          upper,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              count(attrs);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              count(attrs);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE; // the container removed it while we walked
+            }
+
+            private void count(BasicFileAttributes attrs) {
+              if (seen.add(attrs.fileKey())) {
+                bytes[0] += attrs.size();
+              }
+            }
+          });
+    } catch (IOException e) {
+      throw new InternalException("usage of snapshot " + key + ": " + e, e);
+    }
+    return new Usage(bytes[0], seen.size());
+  }
+
+  private Snapshot describe(String key, List<Path> lowers) {
+    Path dir = snapshots.resolve(key);
+    Path upper = dir.resolve(UPPER);
+    OverlayMounts.Plan plan;
+    try {
+      plan = OverlayMounts.plan(lowers, upper, dir.resolve(WORK), layers, LayerLinks::relative);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("snapshot " + key + ": " + e.getMessage(), e);
+    }
+    return new Snapshot(key, plan.mount(), plan.workingDir(), upper, lowers);
+  }
+
+  private void ensureLinks(Snapshot snapshot) {
+    if (snapshot.workingDir().isPresent()) {
+      snapshot.lowerDirs().forEach(links::ensure);
+    }
+  }
+
+  private static List<Path> checkLowers(String key, List<Path> lowerDirs) {
+    if (lowerDirs == null || lowerDirs.isEmpty()) {
+      throw new InvalidArgumentException("prepare snapshot " + key + ": no lower layers");
+    }
+    List<Path> result = new ArrayList<>();
+    for (Path p : lowerDirs) {
+      if (!p.isAbsolute()) {
+        throw new InvalidArgumentException(
+            "prepare snapshot " + key + ": lower layer path " + p + " is not absolute");
+      }
+      String s = p.toString();
+      if (s.indexOf(':') >= 0 || s.indexOf(',') >= 0) {
+        throw new InvalidArgumentException(
+            "prepare snapshot " + key + ": lower layer path " + p + " has ':' or ','");
+      }
+      if (!Files.isDirectory(p)) {
+        throw new NotFoundException(
+            "prepare snapshot " + key + ": lower layer " + p + " is not a directory");
+      }
+      result.add(p.normalize());
+    }
+    return List.copyOf(result);
+  }
+
+  /**
+   * overlayfs takes the merged root's owner and mode from the upper directory, so it gets those of
+   * the image's top layer root.
+   */
+  private void copyRootAttributes(Path topLower, Path upper) throws IOException {
+    int mode = (int) Files.getAttribute(topLower, "unix:mode") & 07777;
+    Files.setAttribute(
+        upper, "unix:uid", Files.getAttribute(topLower, "unix:uid"), LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(
+        upper, "unix:gid", Files.getAttribute(topLower, "unix:gid"), LinkOption.NOFOLLOW_LINKS);
+    ops.chmod(upper, mode);
+  }
+
+  private byte[] toJson(String key, List<Path> lowers) throws IOException {
+    SnapshotJson j = new SnapshotJson();
+    j.version = SnapshotJson.CURRENT_VERSION;
+    j.key = key;
+    j.lowerDirs = lowers.stream().map(Path::toString).toList();
+    return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(j);
+  }
+
+  private List<Path> readLowers(String key, Path metadata) throws IOException {
+    SnapshotJson j = json.readValue(metadata.toFile(), SnapshotJson.class);
+    if (j.version != SnapshotJson.CURRENT_VERSION) {
+      throw new IOException("unsupported snapshot metadata version " + j.version);
+    }
+    if (!key.equals(j.key)) {
+      throw new IOException("metadata names snapshot " + j.key);
+    }
+    if (j.lowerDirs == null || j.lowerDirs.isEmpty()) {
+      throw new IOException("metadata lists no lower layers");
+    }
+    return j.lowerDirs.stream().map(Path::of).toList();
+  }
+
+  /**
+   * Mount points at or below {@code dir}, and overlays anywhere whose upper or work directory is in
+   * it (the container's root file system is mounted outside the snapshot).
+   */
+  private static List<String> mountsUsing(Path dir) {
+    String prefix = dir.toString();
+    Set<String> ours = Set.of(dir.resolve(UPPER).toString(), dir.resolve(WORK).toString());
+    List<String> users = new ArrayList<>();
+    for (MountInfo m : MountInfo.current()) {
+      String point = m.mountPoint();
+      if (point.equals(prefix) || point.startsWith(prefix + "/")) {
+        users.add(point);
+        continue;
+      }
+      if (m.fsType().equals("overlay")) {
+        for (String option : m.superOptions().split(",")) {
+          int eq = option.indexOf('=');
+          String name = eq < 0 ? option : option.substring(0, eq);
+          if ((name.equals("upperdir") || name.equals("workdir"))
+              && ours.contains(option.substring(eq + 1))) {
+            users.add(point);
+            break;
+          }
+        }
+      }
+    }
+    return users;
+  }
+
+  private void recover() {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(snapshots)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX) || name.startsWith(REMOVING_PREFIX)) {
+          log.info("snapshots: removing leftover {}", dir);
+          deleteQuietly(dir);
+        } else if (!SnapshotKeys.isValid(name)
+            || !Files.isRegularFile(dir.resolve(METADATA), LinkOption.NOFOLLOW_LINKS)) {
+          // Not ours or never committed; deleting it could destroy someone's data.
+          log.warn("snapshots: ignoring {}: not a snapshot directory", dir);
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("sweep " + snapshots + ": " + e, e);
+    }
+  }
+
+  private void deleteQuietly(Path p) {
+    try {
+      deleteRecursively(p);
+    } catch (IOException | TesseraException e) {
+      log.error("snapshots: could not remove {}", p, e);
+    }
+  }
+
+  /**
+   * Deletes a tree without following symlinks. A container may leave directories without write or
+   * search permission in its upper layer, so each directory is opened up first. (The layer store's
+   * equivalent is private to its package.)
+   */
+  private void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            try {
+              ops.chmod(dir, 0700);
+            } catch (TesseraException e) {
+              // Deleting may still work; a real failure shows up there.
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+            if (exc instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw exc;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            if (exc != null) {
+              throw exc;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}
