@@ -1,0 +1,63 @@
+package io.tessera.sandbox.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.oci.spec.OciSpecs;
+import io.tessera.sandbox.model.Capabilities;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CapabilitySetsTest {
+  private static Capabilities caps(List<String> add, List<String> drop) {
+    return new Capabilities(add, drop, List.of());
+  }
+
+  @Test
+  void noChangeIsTheDefaultSet() {
+    assertThat(CapabilitySets.granted(Capabilities.NONE, false))
+        .containsExactlyElementsOf(OciSpecs.DEFAULT_CAPABILITIES);
+  }
+
+  @Test
+  void addAndDropAcceptNamesWithOrWithoutPrefix() {
+    List<String> got =
+        CapabilitySets.granted(caps(List.of("net_admin", "CAP_SYS_TIME"), List.of("KILL")), false);
+    assertThat(got).contains("CAP_NET_ADMIN", "CAP_SYS_TIME").doesNotContain("CAP_KILL");
+  }
+
+  @Test
+  void dropAllThenAddGivesOnlyTheAdded() {
+    assertThat(CapabilitySets.granted(caps(List.of("NET_BIND_SERVICE"), List.of("ALL")), false))
+        .containsExactly("CAP_NET_BIND_SERVICE");
+  }
+
+  @Test
+  void addAllGivesEveryCapabilityMinusDrops() {
+    List<String> got = CapabilitySets.granted(caps(List.of("all"), List.of("SYS_ADMIN")), false);
+    assertThat(got).hasSize(CapabilitySets.ALL.size() - 1).doesNotContain("CAP_SYS_ADMIN");
+  }
+
+  @Test
+  void privilegedGetsEveryCapability() {
+    assertThat(CapabilitySets.granted(caps(List.of(), List.of("ALL")), true))
+        .hasSize(41)
+        .contains("CAP_CHECKPOINT_RESTORE", "CAP_BPF", "CAP_PERFMON");
+  }
+
+  @Test
+  void ambientCapabilitiesAreGrantedAndListed() {
+    Capabilities c = new Capabilities(List.of(), List.of("ALL"), List.of("net_raw"));
+    List<String> granted = CapabilitySets.granted(c, false);
+    assertThat(granted).containsExactly("CAP_NET_RAW");
+    assertThat(CapabilitySets.ambient(c, granted)).containsExactly("CAP_NET_RAW");
+  }
+
+  @Test
+  void unknownNamesAreRefused() {
+    assertThatThrownBy(() -> CapabilitySets.granted(caps(List.of("FLY"), List.of()), false))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("FLY");
+  }
+}
