@@ -85,8 +85,10 @@ public final class Daemon implements AutoCloseable {
       }
 
       ImageService images = openImages(config);
+      NodeRuntime node = NodeRuntime.open(config, images);
+      undo.push(node.containers());
       List<BindableService> services =
-          List.of(new CriRuntimeService(config, host), new CriImageService(images));
+          List.of(new CriRuntimeService(config, host, node), new CriImageService(images));
       CriServer server =
           new CriServer(config.socketPath(), services, new CriCallInterceptor(registry));
       server.start();

@@ -12,7 +12,15 @@ public record DaemonDirs(Path base, Path root, Path state, Path socket, Path con
 
   public static DaemonDirs create() {
     try {
-      Path base = Files.createTempDirectory("tessera-e2e-");
+      // Short on purpose: conmon's attach socket (state/attach/<16-hex uuid>/attach) must fit in
+      // the 107 bytes of a Unix socket path.
+      Path base =
+          Files.createDirectory(
+              Path.of(
+                  "/tmp",
+                  "te-"
+                      + Long.toHexString(
+                          java.util.concurrent.ThreadLocalRandom.current().nextLong())));
       return new DaemonDirs(
           base,
           base.resolve("root"),

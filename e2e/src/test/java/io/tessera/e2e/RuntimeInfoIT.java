@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.CgroupDriver;
-import io.tessera.cri.v1.RunPodSandboxRequest;
+import io.tessera.cri.v1.ContainerStatsRequest;
 import io.tessera.cri.v1.RuntimeCondition;
 import io.tessera.cri.v1.RuntimeConfigRequest;
 import io.tessera.cri.v1.StatusRequest;
@@ -74,12 +74,15 @@ class RuntimeInfoIT {
   void unimplementedRuntimeRpcSaysSoAndNamesIt() {
     assertThatThrownBy(
             () ->
-                daemon.client().runtime().runPodSandbox(RunPodSandboxRequest.getDefaultInstance()))
+                daemon
+                    .client()
+                    .runtime()
+                    .containerStats(ContainerStatsRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-              assertThat(e.getStatus().getDescription()).contains("RunPodSandbox");
+              assertThat(e.getStatus().getDescription()).contains("ContainerStats");
             });
   }
 

@@ -83,6 +83,8 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
           problems.add("socket " + dirs.socket() + " left behind");
         }
         problems.addAll(strayEntries());
+        problems.addAll(Leaks.mountsUnder(dirs.base()));
+        problems.addAll(Leaks.processesMentioning(dirs.base()));
         Map<Path, String> hostAfter = snapshot(WATCHED_HOST_DIRS);
         if (!hostAfter.equals(hostBefore)) {
           problems.add("host dirs changed: before " + hostBefore + ", after " + hostAfter);

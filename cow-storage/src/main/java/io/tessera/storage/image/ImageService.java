@@ -51,7 +51,7 @@ public final class ImageService {
   private final ImageFetcher fetcher;
   private final Platform platform;
   private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
-  private volatile Supplier<Set<Digest>> chainIdsInUse = Set::of;
+  private volatile Supplier<Set<Path>> layerDirsInUse = Set::of;
 
   public ImageService(
       Path root,
@@ -69,11 +69,11 @@ public final class ImageService {
   }
 
   /**
-   * Tells garbage collection which unpacked layers containers still use (their rootfs lower
-   * layers), so that removing an image never pulls the floor from under a container.
+   * Tells garbage collection which unpacked layer directories containers still use (their rootfs
+   * lower layers), so that removing an image never pulls the floor from under a container.
    */
-  public void setLayersInUse(Supplier<Set<Digest>> inUse) {
-    this.chainIdsInUse = inUse;
+  public void setLayerDirsInUse(Supplier<Set<Path>> inUse) {
+    this.layerDirsInUse = inUse;
   }
 
   /**
@@ -205,10 +205,10 @@ public final class ImageService {
           content.delete(d);
         }
       }
-      Set<Digest> chains = new HashSet<>(store.referencedChainIds());
-      chains.addAll(chainIdsInUse.get());
+      Set<Digest> chains = store.referencedChainIds();
+      Set<Path> inUse = layerDirsInUse.get();
       for (LayerStore.Layer l : layers.list()) {
-        if (!chains.contains(l.chainId())) {
+        if (!chains.contains(l.chainId()) && !inUse.contains(l.diffPath())) {
           layers.remove(l.chainId());
         }
       }

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
+  /** 107 bytes of sun_path minus "/attach/" + a 16-hex conmon uuid + "/attach". */
+  static final int MAX_STATE_DIR_LENGTH = 107 - 8 - 16 - 7;
+
   static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
   private static final TomlMapper MAPPER = newMapper();
@@ -108,10 +111,23 @@ public final class ConfigLoader {
             ? TesseraConfig.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS
             : f.shutdownTimeoutSeconds;
 
+    Path statePath = absolutePath("state_dir", state);
+    // conmon's attach sockets live at <state>/attach/<16-hex uuid>/attach, and a Unix socket path
+    // has 107 usable bytes.
+    if (statePath.toString().length() > MAX_STATE_DIR_LENGTH) {
+      throw bad(
+          state.origin(),
+          "state_dir",
+          state.text(),
+          "must be at most "
+              + MAX_STATE_DIR_LENGTH
+              + " characters long (container attach sockets below it must fit in a Unix socket"
+              + " path)");
+    }
     return new TesseraConfig(
         absolutePath("socket_path", socket),
         absolutePath("root_dir", root),
-        absolutePath("state_dir", state),
+        statePath,
         logLevel(level),
         metricsAddress(metrics),
         cgroupDriver(driver, origin),

@@ -2,23 +2,67 @@ package io.tessera.server.grpc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tessera.cri.v1.CgroupDriver;
+import io.tessera.cri.v1.ContainerStatusRequest;
+import io.tessera.cri.v1.ContainerStatusResponse;
+import io.tessera.cri.v1.CreateContainerRequest;
+import io.tessera.cri.v1.CreateContainerResponse;
+import io.tessera.cri.v1.ExecSyncRequest;
+import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.LinuxRuntimeConfiguration;
+import io.tessera.cri.v1.ListContainersRequest;
+import io.tessera.cri.v1.ListContainersResponse;
+import io.tessera.cri.v1.ListPodSandboxRequest;
+import io.tessera.cri.v1.ListPodSandboxResponse;
+import io.tessera.cri.v1.PodSandboxStatusRequest;
+import io.tessera.cri.v1.PodSandboxStatusResponse;
+import io.tessera.cri.v1.RemoveContainerRequest;
+import io.tessera.cri.v1.RemoveContainerResponse;
+import io.tessera.cri.v1.RemovePodSandboxRequest;
+import io.tessera.cri.v1.RemovePodSandboxResponse;
+import io.tessera.cri.v1.ReopenContainerLogRequest;
+import io.tessera.cri.v1.ReopenContainerLogResponse;
+import io.tessera.cri.v1.RunPodSandboxRequest;
+import io.tessera.cri.v1.RunPodSandboxResponse;
 import io.tessera.cri.v1.RuntimeCondition;
 import io.tessera.cri.v1.RuntimeConfigRequest;
 import io.tessera.cri.v1.RuntimeConfigResponse;
+import io.tessera.cri.v1.RuntimeHandler;
+import io.tessera.cri.v1.RuntimeHandlerFeatures;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.RuntimeStatus;
+import io.tessera.cri.v1.StartContainerRequest;
+import io.tessera.cri.v1.StartContainerResponse;
 import io.tessera.cri.v1.StatusRequest;
 import io.tessera.cri.v1.StatusResponse;
+import io.tessera.cri.v1.StopContainerRequest;
+import io.tessera.cri.v1.StopContainerResponse;
+import io.tessera.cri.v1.StopPodSandboxRequest;
+import io.tessera.cri.v1.StopPodSandboxResponse;
 import io.tessera.cri.v1.VersionRequest;
 import io.tessera.cri.v1.VersionResponse;
 import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.oci.ExecResult;
+import io.tessera.sandbox.filter.ContainerFilter;
+import io.tessera.sandbox.filter.PodSandboxFilter;
+import io.tessera.sandbox.lifecycle.Containers;
+import io.tessera.sandbox.lifecycle.PodSandboxes;
+import io.tessera.sandbox.model.Container;
+import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.server.BuildInfo;
 import io.tessera.server.HostFacts;
+import io.tessera.server.NodeRuntime;
 import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.translate.CriToDomain;
+import io.tessera.server.translate.DomainToCri;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,10 +82,258 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
 
   private final TesseraConfig config;
   private final HostFacts host;
+  private final PodSandboxes pods;
+  private final Containers containers;
 
-  public CriRuntimeService(TesseraConfig config, HostFacts host) {
+  private final NodeRuntime node;
+
+  public CriRuntimeService(TesseraConfig config, HostFacts host, NodeRuntime node) {
     this.config = config;
     this.host = host;
+    this.node = node;
+    this.pods = node.pods();
+    this.containers = node.containers();
+  }
+
+  @Override
+  public void runPodSandbox(
+      RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          if (!request.hasConfig()) {
+            throw new InvalidArgumentException("RunPodSandbox: config is required");
+          }
+          PodSandbox pod =
+              pods.run(
+                  CriToDomain.podSandboxConfig(request.getConfig()), request.getRuntimeHandler());
+          return RunPodSandboxResponse.newBuilder().setPodSandboxId(pod.id()).build();
+        });
+  }
+
+  @Override
+  public void stopPodSandbox(
+      StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          pods.stop(requireId(request.getPodSandboxId(), "StopPodSandbox", "pod_sandbox_id"));
+          return StopPodSandboxResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void removePodSandbox(
+      RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          pods.remove(requireId(request.getPodSandboxId(), "RemovePodSandbox", "pod_sandbox_id"));
+          return RemovePodSandboxResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void podSandboxStatus(
+      PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          PodSandbox pod =
+              pods.status(
+                  requireId(request.getPodSandboxId(), "PodSandboxStatus", "pod_sandbox_id"));
+          PodSandboxStatusResponse.Builder b =
+              PodSandboxStatusResponse.newBuilder()
+                  .setStatus(DomainToCri.podSandboxStatus(pod))
+                  .setTimestamp(nowNanos());
+          if (request.getVerbose()) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("id", pod.id());
+            info.put("runtimeHandler", pod.runtimeHandler());
+            Map<String, String> ns = new LinkedHashMap<>();
+            pod.facts().namespacePaths().forEach((t, p) -> ns.put(t.ociName(), p.toString()));
+            info.put("namespaces", ns);
+            info.put("cgroupPath", pod.facts().cgroupPath().orElse(""));
+            info.put("shmPath", pod.facts().shmPath().map(Object::toString).orElse(""));
+            info.put("hostsPath", pod.facts().hostsPath().map(Object::toString).orElse(""));
+            info.put(
+                "resolvConfPath", pod.facts().resolvConfPath().map(Object::toString).orElse(""));
+            b.putInfo("info", json(info));
+          }
+          return b.build();
+        });
+  }
+
+  @Override
+  public void listPodSandbox(
+      ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          ListPodSandboxResponse.Builder b = ListPodSandboxResponse.newBuilder();
+          pods.list(
+                  request.hasFilter()
+                      ? CriToDomain.podSandboxFilter(request.getFilter())
+                      : PodSandboxFilter.ALL)
+              .forEach(p -> b.addItems(DomainToCri.podSandbox(p)));
+          return b.build();
+        });
+  }
+
+  @Override
+  public void createContainer(
+      CreateContainerRequest request, StreamObserver<CreateContainerResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String pod = requireId(request.getPodSandboxId(), "CreateContainer", "pod_sandbox_id");
+          if (!request.hasConfig()) {
+            throw new InvalidArgumentException("CreateContainer: config is required");
+          }
+          Container c = containers.create(pod, CriToDomain.containerConfig(request.getConfig()));
+          return CreateContainerResponse.newBuilder().setContainerId(c.id()).build();
+        });
+  }
+
+  @Override
+  public void startContainer(
+      StartContainerRequest request, StreamObserver<StartContainerResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          containers.start(requireId(request.getContainerId(), "StartContainer", "container_id"));
+          return StartContainerResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void stopContainer(
+      StopContainerRequest request, StreamObserver<StopContainerResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          if (request.getTimeout() < 0) {
+            throw new InvalidArgumentException("StopContainer: timeout must not be negative");
+          }
+          containers.stop(
+              requireId(request.getContainerId(), "StopContainer", "container_id"),
+              Duration.ofSeconds(request.getTimeout()));
+          return StopContainerResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void removeContainer(
+      RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          containers.remove(requireId(request.getContainerId(), "RemoveContainer", "container_id"));
+          return RemoveContainerResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void listContainers(
+      ListContainersRequest request, StreamObserver<ListContainersResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          ListContainersResponse.Builder b = ListContainersResponse.newBuilder();
+          containers
+              .list(
+                  request.hasFilter()
+                      ? CriToDomain.containerFilter(request.getFilter())
+                      : ContainerFilter.ALL)
+              .forEach(c -> b.addContainers(DomainToCri.container(c)));
+          return b.build();
+        });
+  }
+
+  @Override
+  public void containerStatus(
+      ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          Container c =
+              containers.status(
+                  requireId(request.getContainerId(), "ContainerStatus", "container_id"));
+          ContainerStatusResponse.Builder b =
+              ContainerStatusResponse.newBuilder().setStatus(DomainToCri.containerStatus(c));
+          if (request.getVerbose()) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("id", c.id());
+            info.put("sandboxId", c.podSandboxId());
+            info.put("pid", c.status().pid());
+            info.put("runtimeHandler", c.facts().runtimeHandler());
+            info.put("runtimePath", c.facts().runtimePath().toString());
+            info.put("bundle", c.facts().bundleDir().toString());
+            info.put("rootfs", c.facts().rootfs().toString());
+            info.put("snapshotKey", c.facts().snapshotKey());
+            b.putInfo("info", json(info));
+          }
+          return b.build();
+        });
+  }
+
+  @Override
+  public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String id = requireId(request.getContainerId(), "ExecSync", "container_id");
+          if (request.getTimeout() < 0) {
+            throw new InvalidArgumentException("ExecSync: timeout must not be negative");
+          }
+          Duration timeout =
+              request.getTimeout() == 0
+                  // CRI: 0 means no timeout; a day bounds a runaway probe all the same.
+                  ? Duration.ofHours(24)
+                  : Duration.ofSeconds(request.getTimeout());
+          ExecResult r = containers.execSync(id, request.getCmdList(), timeout);
+          if (r.timedOut()) {
+            throw Status.DEADLINE_EXCEEDED
+                .withDescription(
+                    "ExecSync "
+                        + id
+                        + ": command "
+                        + request.getCmdList()
+                        + " timed out after "
+                        + request.getTimeout()
+                        + "s and was killed")
+                .asRuntimeException();
+          }
+          return ExecSyncResponse.newBuilder()
+              .setStdout(ByteString.copyFrom(r.stdout()))
+              .setStderr(ByteString.copyFrom(r.stderr()))
+              .setExitCode(r.exitCode())
+              .build();
+        });
+  }
+
+  @Override
+  public void reopenContainerLog(
+      ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          containers.reopenLog(
+              requireId(request.getContainerId(), "ReopenContainerLog", "container_id"));
+          return ReopenContainerLogResponse.getDefaultInstance();
+        });
+  }
+
+  private static String requireId(String id, String rpc, String field) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidArgumentException(rpc + ": " + field + " is required");
+    }
+    return id;
+  }
+
+  private static long nowNanos() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   @Override
@@ -63,7 +355,8 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
             .setStatus(
                 RuntimeStatus.newBuilder()
                     .addConditions(runtimeReady())
-                    .addConditions(networkReady()));
+                    .addConditions(networkReady()))
+            .addAllRuntimeHandlers(runtimeHandlers());
     if (request.getVerbose()) {
       response.putAllInfo(verboseInfo());
     }
@@ -86,21 +379,36 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
     out.onCompleted();
   }
 
-  /** Ready when an OCI runtime binary is present: without one no container can ever start. */
+  /**
+   * Ready when an OCI runtime passed the start-up trial (a real container run), because then pods
+   * can be run; the message names it and why it was chosen.
+   */
   private RuntimeCondition runtimeReady() {
-    RuntimeCondition.Builder c = RuntimeCondition.newBuilder().setType("RuntimeReady");
-    return host.preferredRuntime()
-        .map(
-            name ->
-                c.setStatus(true)
-                    .setMessage("OCI runtime " + name + " at " + host.ociRuntimes().get(name))
-                    .build())
-        .orElseGet(
-            () ->
-                c.setStatus(false)
-                    .setReason("NoOciRuntime")
-                    .setMessage("none of runc, crun found; install one (scripts/install-deps.sh)")
-                    .build());
+    return RuntimeCondition.newBuilder()
+        .setType("RuntimeReady")
+        .setStatus(true)
+        .setMessage(
+            "default runtime handler "
+                + node.defaultHandler()
+                + " ("
+                + host.ociRuntimes().get(node.defaultHandler())
+                + "): "
+                + node.probeReason())
+        .build();
+  }
+
+  /**
+   * The handlers that work here. Neither runc 1.1 nor crun 1.8 offers recursive read-only mounts to
+   * CRI, and Tessera does not run pods in user namespaces yet: both features are false.
+   */
+  private List<RuntimeHandler> runtimeHandlers() {
+    List<RuntimeHandler> list = new ArrayList<>();
+    RuntimeHandlerFeatures none = RuntimeHandlerFeatures.getDefaultInstance();
+    list.add(RuntimeHandler.newBuilder().setName("").setFeatures(none).build());
+    for (String h : node.handlers()) {
+      list.add(RuntimeHandler.newBuilder().setName(h).setFeatures(none).build());
+    }
+    return list;
   }
 
   /** Networking (CNI) is not built yet, and Status says so instead of pretending. */

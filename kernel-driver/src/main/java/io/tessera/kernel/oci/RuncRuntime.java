@@ -105,6 +105,9 @@ public final class RuncRuntime implements OciRuntime {
     ConmonRequest request =
         ConmonRequest.builder()
             .containerId(id)
+            // conmon names the attach socket's directory after the uuid; a 16-hex prefix of the
+            // 64-hex id keeps socketDir/<uuid>/attach within the 107 bytes of a socket path.
+            .uuid(attachUuid(id))
             .name(io.name())
             .runtime(binary)
             .runtimeArgs(globalArgs())
@@ -128,6 +131,11 @@ public final class RuncRuntime implements OciRuntime {
       }
       throw e;
     }
+  }
+
+  /** The conmon uuid of a container: the first 16 characters of its id. */
+  public static String attachUuid(String id) {
+    return id.length() <= 16 ? id : id.substring(0, 16);
   }
 
   @Override

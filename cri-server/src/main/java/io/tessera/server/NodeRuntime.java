@@ -1,0 +1,120 @@
+package io.tessera.server;
+
+import io.tessera.kernel.cgroup.CgroupLayout;
+import io.tessera.kernel.cgroup.CgroupManager;
+import io.tessera.kernel.errors.FailedPreconditionException;
+import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.kernel.mount.Mounter;
+import io.tessera.kernel.mount.MounterJna;
+import io.tessera.kernel.ns.NamespacePinnerJna;
+import io.tessera.kernel.oci.ConmonMonitor;
+import io.tessera.kernel.oci.OciRuntime;
+import io.tessera.kernel.oci.OciRuntimeLocator;
+import io.tessera.kernel.oci.RuncRuntime;
+import io.tessera.kernel.oci.RuntimeProbe;
+import io.tessera.sandbox.lifecycle.Containers;
+import io.tessera.sandbox.lifecycle.PodSandboxes;
+import io.tessera.sandbox.lifecycle.StatePaths;
+import io.tessera.sandbox.seccomp.SeccompProfiles;
+import io.tessera.sandbox.store.StoreLayout;
+import io.tessera.server.config.TesseraConfig;
+import io.tessera.storage.image.ImageService;
+import io.tessera.storage.snapshot.OverlaySnapshotter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod and container side of the node, wired from host parts: the OCI runtimes that passed a
+ * real trial at start-up, conmon, namespace pinning, mounts, cgroups, the overlay snapshotter.
+ *
+ * @param handlers the runtime handlers that work here, default first
+ * @param probeReason why the default handler was chosen (e.g. crun refused this host)
+ */
+public record NodeRuntime(
+    PodSandboxes pods,
+    Containers containers,
+    List<String> handlers,
+    String defaultHandler,
+    String probeReason) {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+
+  public static NodeRuntime open(TesseraConfig config, ImageService images) {
+    OciRuntimeLocator locator = OciRuntimeLocator.withDefaultDirs();
+    CgroupManager cgroups = CgroupManager.forHost();
+    StatePaths state = new StatePaths(config.stateDir());
+    RuntimeProbe.ProbeReport probe =
+        RuntimeProbe.forHost(locator, config.stateDir().resolve("probe"), cgroups).probe();
+    for (RuntimeProbe.HandlerProbe h : probe.handlers()) {
+      LOG.info("OCI runtime {}: {} ({})", h.name(), h.works() ? "works" : "unusable", h.detail());
+    }
+    String defaultHandler =
+        probe
+            .defaultHandler()
+            .orElseThrow(
+                () ->
+                    new FailedPreconditionException(
+                        "no OCI runtime works on this host: " + probe.reason()));
+    LOG.info("default runtime handler {}: {}", defaultHandler, probe.reason());
+    Path conmon =
+        locator
+            .find("conmon")
+            .orElseThrow(
+                () -> new FailedPreconditionException("conmon not found in " + locator.dirs()));
+    ConmonMonitor monitor = new ConmonMonitor(conmon);
+    Map<String, OciRuntime> runtimes = new LinkedHashMap<>();
+    runtimes.put(defaultHandler, runtime(defaultHandler, probe, state, monitor));
+    for (RuntimeProbe.HandlerProbe h : probe.handlers()) {
+      if (h.works() && !runtimes.containsKey(h.name())) {
+        runtimes.put(h.name(), runtime(h.name(), probe, state, monitor));
+      }
+    }
+
+    StoreLayout layout = new StoreLayout(config.rootDir());
+    Mounter mounter = new MounterJna();
+    PodSandboxes pods =
+        new PodSandboxes(
+            layout,
+            state,
+            new NamespacePinnerJna(),
+            mounter,
+            cgroups,
+            runtimes.keySet(),
+            defaultHandler,
+            Path.of("/etc/resolv.conf"));
+    Containers containers =
+        new Containers(
+            layout,
+            state,
+            pods,
+            images,
+            new OverlaySnapshotter(config.rootDir(), new FileOpsJna()),
+            mounter,
+            runtimes,
+            defaultHandler,
+            SeccompProfiles.forHost(),
+            cgroups.layout() == CgroupLayout.V2);
+    pods.setContainers(containers);
+    images.setLayerDirsInUse(containers::lowerDirsInUse);
+    pods.recover();
+    containers.recover();
+    LOG.info(
+        "recovered {} pods, {} containers",
+        pods.all().size(),
+        containers.list(io.tessera.sandbox.filter.ContainerFilter.ALL).size());
+    return new NodeRuntime(
+        pods, containers, List.copyOf(runtimes.keySet()), defaultHandler, probe.reason());
+  }
+
+  private static OciRuntime runtime(
+      String name, RuntimeProbe.ProbeReport probe, StatePaths state, ConmonMonitor monitor) {
+    Path binary = probe.handler(name).flatMap(RuntimeProbe.HandlerProbe::binary).orElseThrow();
+    Path root = state.runtimeRoot(name);
+    return name.equals("crun")
+        ? RuncRuntime.crun(binary, root, monitor)
+        : RuncRuntime.runc(binary, root, monitor);
+  }
+}

@@ -1,0 +1,466 @@
+package io.tessera.sandbox.lifecycle;
+
+import io.tessera.kernel.cgroup.CgroupManager;
+import io.tessera.kernel.errors.FailedPreconditionException;
+import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.errors.NotFoundException;
+import io.tessera.kernel.errors.TesseraException;
+import io.tessera.kernel.mount.MountSpec;
+import io.tessera.kernel.mount.Mounter;
+import io.tessera.kernel.ns.NamespacePinner;
+import io.tessera.kernel.ns.NsType;
+import io.tessera.kernel.ns.PinnedNamespaces;
+import io.tessera.sandbox.filter.PodSandboxFilter;
+import io.tessera.sandbox.ids.Ids;
+import io.tessera.sandbox.ids.NameRegistry;
+import io.tessera.sandbox.ids.Names;
+import io.tessera.sandbox.model.NamespaceMode;
+import io.tessera.sandbox.model.NamespaceOptions;
+import io.tessera.sandbox.model.NamespaceType;
+import io.tessera.sandbox.model.PodSandbox;
+import io.tessera.sandbox.model.PodSandboxConfig;
+import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
+import io.tessera.sandbox.model.PodSandboxState;
+import io.tessera.sandbox.model.PodSandboxStatus;
+import io.tessera.sandbox.spec.PodFiles;
+import io.tessera.sandbox.store.LoadProblem;
+import io.tessera.sandbox.store.LoadReport;
+import io.tessera.sandbox.store.PodSandboxStore;
+import io.tessera.sandbox.store.StoreLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pod sandboxes: RunPodSandbox, StopPodSandbox, RemovePodSandbox, status and list, and their
+ * recovery after a restart. A pod is pinned network, IPC and UTS namespaces (no long-lived helper
+ * process), a /dev/shm tmpfs, generated /etc files and a cgroup; its containers join them.
+ *
+ * <p>Thread-safe. Creation either completes or undoes every step it did; stop and remove are
+ * idempotent and can be repeated after a crash.
+ */
+public final class PodSandboxes {
+  private static final Logger LOG = LoggerFactory.getLogger(PodSandboxes.class);
+
+  /** Namespaced sysctls a pod may set: per network, IPC namespace. */
+  private static final Pattern NET_SYSCTL = Pattern.compile("net\\..+");
+
+  private static final Pattern IPC_SYSCTL =
+      Pattern.compile("kernel\\.(shm.*|msg.*|sem)|fs\\.mqueue\\..+");
+
+  private static final long SHM_SIZE_BYTES = 64L << 20;
+
+  private final PodSandboxStore store;
+  private final StoreLayout layout;
+  private final StatePaths state;
+  private final NameRegistry names = new NameRegistry("pod sandbox");
+  private final NamespacePinner pinner;
+  private final Mounter mounter;
+  private final CgroupManager cgroups;
+  private final Set<String> runtimeHandlers;
+  private final String defaultHandler;
+  private final Path hostResolvConf;
+  private volatile ContainerReaper containers = ContainerReaper.NONE;
+
+  /** What a pod needs from the container side when it stops or goes away. */
+  public interface ContainerReaper {
+    ContainerReaper NONE =
+        new ContainerReaper() {
+          @Override
+          public void stopAll(String podId) {}
+
+          @Override
+          public void removeAll(String podId) {}
+        };
+
+    /** Stops every container of the pod (kills what does not stop). */
+    void stopAll(String podId);
+
+    /** Removes every container of the pod. */
+    void removeAll(String podId);
+  }
+
+  public PodSandboxes(
+      StoreLayout layout,
+      StatePaths state,
+      NamespacePinner pinner,
+      Mounter mounter,
+      CgroupManager cgroups,
+      Set<String> runtimeHandlers,
+      String defaultHandler,
+      Path hostResolvConf) {
+    this.layout = layout;
+    this.store = new PodSandboxStore(layout);
+    this.state = state;
+    this.pinner = pinner;
+    this.mounter = mounter;
+    this.cgroups = cgroups;
+    this.runtimeHandlers = Set.copyOf(runtimeHandlers);
+    this.defaultHandler = defaultHandler;
+    this.hostResolvConf = hostResolvConf;
+  }
+
+  public void setContainers(ContainerReaper reaper) {
+    this.containers = reaper;
+  }
+
+  /**
+   * Loads persisted pods: names re-reserved, broken records' leftovers cleaned. Never fatal for a
+   * single pod.
+   */
+  public LoadReport recover() {
+    LoadReport report = store.load();
+    for (LoadProblem p : report.problems()) {
+      LOG.warn("pod record {}: {} ({}); cleaning up", p.path(), p.reason(), p.detail());
+      p.id().ifPresent(this::cleanLeftovers);
+      store.discard(p);
+    }
+    for (PodSandbox pod : store.list()) {
+      names.reserve(Names.podSandbox(pod.metadata()), pod.id());
+    }
+    return report;
+  }
+
+  private void cleanLeftovers(String id) {
+    try {
+      mounter.unmountAll(state.podDir(id));
+      deleteTree(state.podDir(id));
+    } catch (RuntimeException e) {
+      LOG.warn("pod {}: leftover clean-up failed: {}", id, e.getMessage());
+    }
+  }
+
+  /** RunPodSandbox. */
+  public PodSandbox run(PodSandboxConfig config, String runtimeHandler) {
+    String handler =
+        runtimeHandler == null || runtimeHandler.isEmpty() ? defaultHandler : runtimeHandler;
+    if (!runtimeHandlers.contains(handler)) {
+      throw new InvalidArgumentException(
+          "RunPodSandbox: unknown runtime handler \""
+              + handler
+              + "\" (known: "
+              + String.join(", ", runtimeHandlers)
+              + ")");
+    }
+    checkSysctls(config.linux().sysctls());
+    String id = Ids.random();
+    String name = Names.podSandbox(config.metadata());
+    names.reserve(name, id);
+    UndoStack undo = new UndoStack("pod " + id);
+    undo.push(() -> names.release(name, id));
+    try {
+      NamespaceOptions ns = config.linux().securityContext().namespaceOptions();
+      boolean hostNetwork = ns.network() == NamespaceMode.NODE;
+      boolean hostIpc = ns.ipc() == NamespaceMode.NODE;
+      if (ns.pid() == NamespaceMode.POD) {
+        // Said plainly rather than silently giving each container its own PID namespace.
+        throw new io.tessera.kernel.errors.UnimplementedException(
+            "RunPodSandbox: a pod-wide PID namespace (NamespaceMode POD for pid) is not"
+                + " implemented yet");
+      }
+      Path podState = state.podDir(id);
+      Files.createDirectories(podState);
+      undo.push(() -> deleteTree(podState));
+      Path podRoot = layout.podDir(id);
+
+      Set<NsType> types = EnumSet.noneOf(NsType.class);
+      if (!hostNetwork) {
+        types.add(NsType.NET);
+        types.add(NsType.UTS);
+      }
+      if (!hostIpc) {
+        types.add(NsType.IPC);
+      }
+      PodSandboxRuntimeFacts.Builder facts = PodSandboxRuntimeFacts.builder();
+      if (!types.isEmpty()) {
+        String hostname = config.hostname().isEmpty() ? "localhost" : config.hostname();
+        PinnedNamespaces pinned = pinner.pin(state.podNamespaces(id), types, hostname);
+        undo.push(() -> pinner.unpin(pinned));
+        pinned.paths().forEach((t, p) -> facts.namespacePath(modelType(t), p));
+        applySysctls(config.linux().sysctls(), pinned);
+      }
+
+      if (!hostIpc) {
+        Path shm = state.podShm(id);
+        Files.createDirectories(shm);
+        mounter.mount(
+            new MountSpec(
+                "tmpfs",
+                "shm",
+                List.of("nosuid", "nodev", "noexec", "mode=1777", "size=" + SHM_SIZE_BYTES)),
+            shm);
+        undo.push(() -> mounter.unmount(shm, true));
+        facts.shmPath(Optional.of(shm));
+      }
+
+      String cgroup = podCgroup(config, id);
+      if (!cgroups.exists(cgroup)) {
+        cgroups.create(cgroup);
+        undo.push(() -> cgroups.delete(cgroup));
+      }
+      facts.cgroupPath(Optional.of(cgroup));
+
+      Files.createDirectories(podRoot);
+      undo.push(() -> deleteTree(podRoot));
+      Path hostnameFile = podRoot.resolve("hostname");
+      Path hostsFile = podRoot.resolve("hosts");
+      Path resolvFile = podRoot.resolve("resolv.conf");
+      String hostname = hostNetwork ? hostHostname() : config.hostname();
+      Files.writeString(hostnameFile, PodFiles.hostname(hostname));
+      Files.writeString(
+          hostsFile,
+          hostNetwork
+              ? PodFiles.hostsForHostNetwork(Files.readString(Path.of("/etc/hosts")))
+              : PodFiles.hosts(List.of(), hostname));
+      Files.writeString(resolvFile, PodFiles.resolvConf(config.dnsConfig(), readHostResolvConf()));
+      facts
+          .hostnamePath(Optional.of(hostnameFile))
+          .hostsPath(Optional.of(hostsFile))
+          .resolvConfPath(Optional.of(resolvFile));
+
+      PodSandbox pod =
+          PodSandbox.builder()
+              .id(id)
+              .config(config)
+              .runtimeHandler(handler)
+              .createdAt(nowNanos())
+              .facts(facts.build())
+              .status(PodSandboxStatus.ready(config.linux()))
+              .build();
+      store.add(pod);
+      LOG.info("pod {} ({}) ready", id, name);
+      return pod;
+    } catch (IOException e) {
+      undo.unwind();
+      throw new InternalException("RunPodSandbox " + name + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      undo.unwind();
+      if (e instanceof TesseraException te) {
+        throw TesseraException.sameKind(te, "RunPodSandbox " + name + ": " + te.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /** StopPodSandbox: containers stopped, namespaces and shm released. Idempotent. */
+  public void stop(String idOrPrefix) {
+    Optional<PodSandbox> found = resolve(idOrPrefix);
+    if (found.isEmpty()) {
+      return; // CRI: stopping what is gone succeeds.
+    }
+    PodSandbox pod = found.get();
+    containers.stopAll(pod.id());
+    release(pod);
+    if (pod.state() == PodSandboxState.READY) {
+      store.update(pod.id(), s -> s.withState(PodSandboxState.NOTREADY));
+    }
+    LOG.info("pod {} stopped", pod.id());
+  }
+
+  /** RemovePodSandbox: stops, removes containers and everything of the pod. Idempotent. */
+  public void remove(String idOrPrefix) {
+    Optional<PodSandbox> found = resolve(idOrPrefix);
+    if (found.isEmpty()) {
+      return;
+    }
+    PodSandbox pod = found.get();
+    containers.stopAll(pod.id());
+    containers.removeAll(pod.id());
+    release(pod);
+    pod.facts()
+        .cgroupPath()
+        .filter(this::ownsCgroup)
+        .ifPresent(
+            c -> {
+              cgroups.killAll(c);
+              cgroups.delete(c);
+            });
+    deleteTree(state.podDir(pod.id()));
+    for (String f : List.of("hostname", "hosts", "resolv.conf")) {
+      try {
+        Files.deleteIfExists(layout.podDir(pod.id()).resolve(f));
+      } catch (IOException e) {
+        throw new InternalException("remove pod " + pod.id() + ": " + e.getMessage(), e);
+      }
+    }
+    store.delete(pod.id());
+    names.release(Names.podSandbox(pod.metadata()), pod.id());
+    LOG.info("pod {} removed", pod.id());
+  }
+
+  /** Namespaces and shm: what a stopped pod no longer needs. Idempotent. */
+  private void release(PodSandbox pod) {
+    pod.facts().shmPath().ifPresent(shm -> mounter.unmount(shm, true));
+    Map<NamespaceType, Path> ns = pod.facts().namespacePaths();
+    if (!ns.isEmpty()) {
+      Set<NsType> types = EnumSet.noneOf(NsType.class);
+      ns.keySet().forEach(t -> types.add(kernelType(t)));
+      pinner.unpin(PinnedNamespaces.inDirectory(state.podNamespaces(pod.id()), types));
+    }
+  }
+
+  /** We created cgroups only where kubelet gave no parent (see {@link #podCgroup}). */
+  private boolean ownsCgroup(String cgroup) {
+    return cgroup.startsWith("/tessera/");
+  }
+
+  public PodSandbox status(String idOrPrefix) {
+    return store.get(idOrPrefix);
+  }
+
+  public Optional<PodSandbox> find(String id) {
+    return store.find(id);
+  }
+
+  public Optional<String> tryResolve(String idOrPrefix) {
+    return store.tryResolve(idOrPrefix);
+  }
+
+  public List<PodSandbox> list(PodSandboxFilter filter) {
+    return filter.resolveId(store::tryResolve).apply(store.list());
+  }
+
+  public List<PodSandbox> all() {
+    return store.list();
+  }
+
+  private Optional<PodSandbox> resolve(String idOrPrefix) {
+    if (idOrPrefix == null || idOrPrefix.isEmpty()) {
+      throw new InvalidArgumentException("pod sandbox id is required");
+    }
+    return store.tryResolve(idOrPrefix).flatMap(store::find);
+  }
+
+  /** A ready pod, for CreateContainer. */
+  PodSandbox requireReady(String idOrPrefix) {
+    PodSandbox pod;
+    try {
+      pod = store.get(idOrPrefix);
+    } catch (NotFoundException e) {
+      throw new NotFoundException("pod sandbox " + idOrPrefix + " not found", e);
+    }
+    if (pod.state() != PodSandboxState.READY) {
+      throw new FailedPreconditionException(
+          "pod sandbox " + pod.id() + " is " + pod.state() + ", not READY");
+    }
+    return pod;
+  }
+
+  /**
+   * The pod's cgroup: kubelet's CgroupParent names it (kubelet creates it); without one, Tessera
+   * makes {@code /tessera/<id>} itself and removes it with the pod.
+   */
+  static String podCgroup(PodSandboxConfig config, String id) {
+    String parent = config.linux().cgroupParent();
+    if (parent == null || parent.isBlank()) {
+      return "/tessera/" + id;
+    }
+    if (!parent.startsWith("/") || parent.contains("..")) {
+      throw new InvalidArgumentException(
+          "cgroup parent \"" + parent + "\" must be an absolute cgroupfs path");
+    }
+    return parent;
+  }
+
+  static void checkSysctls(Map<String, String> sysctls) {
+    for (String key : sysctls.keySet()) {
+      if (!NET_SYSCTL.matcher(key).matches() && !IPC_SYSCTL.matcher(key).matches()) {
+        throw new InvalidArgumentException(
+            "sysctl "
+                + key
+                + " is not namespaced (only net.*, kernel.shm*, kernel.msg*,"
+                + " kernel.sem, fs.mqueue.* can be set per pod)");
+      }
+      if (key.contains("/") || key.contains("..")) {
+        throw new InvalidArgumentException("sysctl name " + key + " is malformed");
+      }
+    }
+  }
+
+  /** Writes each sysctl from a thread inside the namespace it belongs to. */
+  private void applySysctls(Map<String, String> sysctls, PinnedNamespaces pinned) {
+    for (Map.Entry<String, String> e : sysctls.entrySet()) {
+      NsType type = NET_SYSCTL.matcher(e.getKey()).matches() ? NsType.NET : NsType.IPC;
+      Path nsFile =
+          pinned
+              .path(type)
+              .orElseThrow(
+                  () ->
+                      new InvalidArgumentException(
+                          "sysctl " + e.getKey() + " needs the pod's own " + type + " namespace"));
+      Path file = Path.of("/proc/sys", e.getKey().replace('.', '/'));
+      pinner.callInNamespace(
+          nsFile,
+          type,
+          () -> {
+            try {
+              Files.writeString(file, e.getValue());
+            } catch (IOException ex) {
+              throw new InvalidArgumentException(
+                  "set sysctl " + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
+            }
+            return null;
+          });
+    }
+  }
+
+  private String readHostResolvConf() throws IOException {
+    return Files.exists(hostResolvConf) ? Files.readString(hostResolvConf) : "";
+  }
+
+  private static String hostHostname() throws IOException {
+    return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+  }
+
+  static NamespaceType modelType(NsType t) {
+    return switch (t) {
+      case NET -> NamespaceType.NETWORK;
+      case IPC -> NamespaceType.IPC;
+      case UTS -> NamespaceType.UTS;
+      case PID -> NamespaceType.PID;
+      case MNT -> NamespaceType.MOUNT;
+      case CGROUP -> NamespaceType.CGROUP;
+      case USER -> NamespaceType.USER;
+    };
+  }
+
+  static NsType kernelType(NamespaceType t) {
+    return switch (t) {
+      case NETWORK -> NsType.NET;
+      case IPC -> NsType.IPC;
+      case UTS -> NsType.UTS;
+      case PID -> NsType.PID;
+      case MOUNT -> NsType.MNT;
+      case CGROUP -> NsType.CGROUP;
+      case USER -> NsType.USER;
+    };
+  }
+
+  static long nowNanos() {
+    Instant t = Instant.now();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new InternalException("remove " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
