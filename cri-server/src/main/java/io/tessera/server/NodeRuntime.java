@@ -75,6 +75,7 @@ public record NodeRuntime(
 
     StoreLayout layout = new StoreLayout(config.rootDir());
     Mounter mounter = new MounterJna();
+    SeccompProfiles seccomp = SeccompProfiles.forHost();
     PodSandboxes pods =
         new PodSandboxes(
             layout,
@@ -84,7 +85,9 @@ public record NodeRuntime(
             cgroups,
             runtimes.keySet(),
             defaultHandler,
-            Path.of("/etc/resolv.conf"));
+            Path.of("/etc/resolv.conf"),
+            runtimes,
+            seccomp);
     Containers containers =
         new Containers(
             layout,
@@ -95,7 +98,7 @@ public record NodeRuntime(
             mounter,
             runtimes,
             defaultHandler,
-            SeccompProfiles.forHost(),
+            seccomp,
             cgroups.layout() == CgroupLayout.V2);
     pods.setContainers(containers);
     images.setLayerDirsInUse(containers::lowerDirsInUse);

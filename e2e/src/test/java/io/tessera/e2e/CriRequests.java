@@ -69,6 +69,11 @@ final class CriRequests {
       return this;
     }
 
+    PodBuilder withSharedPidNamespace() {
+      ns.setPid(NamespaceMode.POD);
+      return this;
+    }
+
     PodBuilder withLabel(String k, String v) {
       config.putLabels(k, v);
       return this;

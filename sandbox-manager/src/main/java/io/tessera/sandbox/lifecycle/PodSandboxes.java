@@ -11,6 +11,9 @@ import io.tessera.kernel.mount.Mounter;
 import io.tessera.kernel.ns.NamespacePinner;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.ns.PinnedNamespaces;
+import io.tessera.kernel.oci.MonitorOptions;
+import io.tessera.kernel.oci.OciRuntime;
+import io.tessera.kernel.oci.spec.SpecJson;
 import io.tessera.sandbox.filter.PodSandboxFilter;
 import io.tessera.sandbox.ids.Ids;
 import io.tessera.sandbox.ids.NameRegistry;
@@ -23,6 +26,9 @@ import io.tessera.sandbox.model.PodSandboxConfig;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
 import io.tessera.sandbox.model.PodSandboxState;
 import io.tessera.sandbox.model.PodSandboxStatus;
+import io.tessera.sandbox.seccomp.SeccompProfiles;
+import io.tessera.sandbox.spec.ContainerSpecs;
+import io.tessera.sandbox.spec.InfraSpecInput;
 import io.tessera.sandbox.spec.PodFiles;
 import io.tessera.sandbox.store.LoadProblem;
 import io.tessera.sandbox.store.LoadReport;
@@ -36,6 +42,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -70,6 +77,8 @@ public final class PodSandboxes {
   private final Set<String> runtimeHandlers;
   private final String defaultHandler;
   private final Path hostResolvConf;
+  private final Map<String, OciRuntime> runtimes;
+  private final SeccompProfiles seccomp;
   private volatile ContainerReaper containers = ContainerReaper.NONE;
 
   /** What a pod needs from the container side when it stops or goes away. */
@@ -98,7 +107,9 @@ public final class PodSandboxes {
       CgroupManager cgroups,
       Set<String> runtimeHandlers,
       String defaultHandler,
-      Path hostResolvConf) {
+      Path hostResolvConf,
+      Map<String, OciRuntime> runtimes,
+      SeccompProfiles seccomp) {
     this.layout = layout;
     this.store = new PodSandboxStore(layout);
     this.state = state;
@@ -108,6 +119,8 @@ public final class PodSandboxes {
     this.runtimeHandlers = Set.copyOf(runtimeHandlers);
     this.defaultHandler = defaultHandler;
     this.hostResolvConf = hostResolvConf;
+    this.runtimes = Map.copyOf(runtimes);
+    this.seccomp = seccomp;
   }
 
   public void setContainers(ContainerReaper reaper) {
@@ -162,12 +175,6 @@ public final class PodSandboxes {
       NamespaceOptions ns = config.linux().securityContext().namespaceOptions();
       boolean hostNetwork = ns.network() == NamespaceMode.NODE;
       boolean hostIpc = ns.ipc() == NamespaceMode.NODE;
-      if (ns.pid() == NamespaceMode.POD) {
-        // Said plainly rather than silently giving each container its own PID namespace.
-        throw new io.tessera.kernel.errors.UnimplementedException(
-            "RunPodSandbox: a pod-wide PID namespace (NamespaceMode POD for pid) is not"
-                + " implemented yet");
-      }
       Path podState = state.podDir(id);
       Files.createDirectories(podState);
       undo.push(() -> deleteTree(podState));
@@ -237,6 +244,18 @@ public final class PodSandboxes {
               .facts(facts.build())
               .status(PodSandboxStatus.ready(config.linux()))
               .build();
+      if (ns.pid() == NamespaceMode.POD) {
+        long infraPid = startInfra(pod, name, undo);
+        pod =
+            PodSandbox.builder()
+                .id(id)
+                .config(config)
+                .runtimeHandler(handler)
+                .createdAt(pod.createdAt())
+                .facts(facts.infraPid(OptionalLong.of(infraPid)).build())
+                .status(pod.status())
+                .build();
+      }
       store.add(pod);
       LOG.info("pod {} ({}) ready", id, name);
       return pod;
@@ -252,6 +271,65 @@ public final class PodSandboxes {
     }
   }
 
+  /**
+   * Starts the pod's infra process, {@code catatonit -P} as pid 1 of the pod's shared pid
+   * namespace, under conmon like any container (so it outlives a daemon restart). Its OCI id is the
+   * pod id.
+   */
+  private long startInfra(PodSandbox pod, String name, UndoStack undo) throws IOException {
+    OciRuntime rt = runtimes.get(pod.runtimeHandler());
+    Path bundle = state.podInfra(pod.id());
+    Path rootfs = bundle.resolve("rootfs");
+    for (String d : List.of("proc", "dev", "sys")) {
+      Files.createDirectories(rootfs.resolve(d));
+    }
+    Files.createFile(rootfs.resolve("catatonit"));
+    InfraSpecInput.Builder in =
+        InfraSpecInput.builder()
+            .pod(pod)
+            .rootfs(rootfs)
+            .cgroupsPath(pod.facts().cgroupPath().orElseThrow() + "/" + pod.id())
+            .seccompProfiles(seccomp);
+    pod.facts().namespacePaths().forEach((t, p) -> in.podNamespace(kernelType(t), p));
+    SpecJson.write(ContainerSpecs.infra(in.build()), bundle.resolve("config.json"));
+    rt.create(
+        pod.id(),
+        bundle,
+        MonitorOptions.builder(bundle.resolve("infra.log"), state.exits(), state.attach())
+            .name(name + "_infra")
+            .build());
+    undo.push(() -> rt.delete(pod.id(), true));
+    undo.push(() -> rt.kill(pod.id(), 9, true));
+    rt.start(pod.id());
+    return rt.state(pod.id()).pid();
+  }
+
+  /** Kills the infra process (containers are stopped already); idempotent. */
+  private void stopInfra(PodSandbox pod) {
+    if (pod.facts().infraPid().isEmpty()) {
+      return;
+    }
+    OciRuntime rt = runtimes.get(pod.runtimeHandler());
+    try {
+      rt.kill(pod.id(), 9, true);
+    } catch (NotFoundException e) {
+      LOG.debug("pod {}: infra already gone", pod.id());
+    }
+  }
+
+  private void removeInfra(PodSandbox pod) {
+    if (pod.facts().infraPid().isEmpty()) {
+      return;
+    }
+    runtimes.get(pod.runtimeHandler()).delete(pod.id(), true);
+    try {
+      Files.deleteIfExists(state.exits().resolve(pod.id()));
+    } catch (IOException e) {
+      throw new InternalException(
+          "remove infra exit file of " + pod.id() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** StopPodSandbox: containers stopped, namespaces and shm released. Idempotent. */
   public void stop(String idOrPrefix) {
     Optional<PodSandbox> found = resolve(idOrPrefix);
@@ -260,6 +338,7 @@ public final class PodSandboxes {
     }
     PodSandbox pod = found.get();
     containers.stopAll(pod.id());
+    stopInfra(pod);
     release(pod);
     if (pod.state() == PodSandboxState.READY) {
       store.update(pod.id(), s -> s.withState(PodSandboxState.NOTREADY));
@@ -276,6 +355,8 @@ public final class PodSandboxes {
     PodSandbox pod = found.get();
     containers.stopAll(pod.id());
     containers.removeAll(pod.id());
+    stopInfra(pod);
+    removeInfra(pod);
     release(pod);
     pod.facts()
         .cgroupPath()

@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * <pre>
  * state/pods/ID/ns/{net,ipc,uts}   pinned namespaces (bind mounts)
  * state/pods/ID/shm                the pod's /dev/shm (tmpfs mount)
+ * state/pods/ID/infra              the infra process's bundle (pid namespace POD only)
  * state/containers/ID/config.json  the OCI bundle
  * state/containers/ID/rootfs       the container's overlay mount
  * state/exits/ID                   conmon's exit files
@@ -28,6 +29,11 @@ public final class StatePaths {
 
   public Path podNamespaces(String id) {
     return podDir(id).resolve("ns");
+  }
+
+  /** The infra process's bundle (pid namespace POD): config.json and a tiny read-only root. */
+  public Path podInfra(String id) {
+    return podDir(id).resolve("infra");
   }
 
   public Path podShm(String id) {
