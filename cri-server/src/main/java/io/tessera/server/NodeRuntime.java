@@ -46,8 +46,7 @@ public record NodeRuntime(
     OciRuntimeLocator locator = OciRuntimeLocator.withDefaultDirs();
     CgroupManager cgroups = CgroupManager.forHost();
     StatePaths state = new StatePaths(config.stateDir());
-    RuntimeProbe.ProbeReport probe =
-        RuntimeProbe.forHost(locator, config.stateDir().resolve("probe"), cgroups).probe();
+    RuntimeProbe.ProbeReport probe = probe(config, locator, cgroups);
     for (RuntimeProbe.HandlerProbe h : probe.handlers()) {
       LOG.info("OCI runtime {}: {} ({})", h.name(), h.works() ? "works" : "unusable", h.detail());
     }
@@ -112,12 +111,43 @@ public record NodeRuntime(
         pods, containers, List.copyOf(runtimes.keySet()), defaultHandler, probe.reason());
   }
 
+  /**
+   * Trials the configured handlers, or crun and runc where installed; a configured default that
+   * fails its trial stops start-up rather than silently running pods elsewhere.
+   */
+  private static RuntimeProbe.ProbeReport probe(
+      TesseraConfig config, OciRuntimeLocator locator, CgroupManager cgroups) {
+    RuntimeProbe prober =
+        RuntimeProbe.forHost(locator, config.stateDir().resolve("probe"), cgroups);
+    Map<String, java.util.Optional<Path>> handlers = new LinkedHashMap<>();
+    if (config.runtimes().handlers().isEmpty()) {
+      for (String name : RuntimeProbe.CANDIDATES) {
+        handlers.put(name, locator.find(name));
+      }
+    } else {
+      config.runtimes().handlers().forEach((n, p) -> handlers.put(n, java.util.Optional.of(p)));
+    }
+    RuntimeProbe.ProbeReport report = prober.probe(handlers, config.runtimes().defaultHandler());
+    config
+        .runtimes()
+        .defaultHandler()
+        .filter(d -> report.defaultHandler().isEmpty())
+        .ifPresent(
+            d -> {
+              throw new FailedPreconditionException(
+                  "default_runtime "
+                      + d
+                      + " does not work on this host: "
+                      + report.handler(d).map(RuntimeProbe.HandlerProbe::detail).orElse("?"));
+            });
+    return report;
+  }
+
   private static OciRuntime runtime(
       String name, RuntimeProbe.ProbeReport probe, StatePaths state, ConmonMonitor monitor) {
     Path binary = probe.handler(name).flatMap(RuntimeProbe.HandlerProbe::binary).orElseThrow();
     Path root = state.runtimeRoot(name);
-    return name.equals("crun")
-        ? RuncRuntime.crun(binary, root, monitor)
-        : RuncRuntime.runc(binary, root, monitor);
+    // runc and crun share one command-line interface; the handler name is only a label.
+    return new RuncRuntime(name, binary, root, monitor);
   }
 }

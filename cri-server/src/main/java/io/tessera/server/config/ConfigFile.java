@@ -16,6 +16,13 @@ final class ConfigFile {
   public String cgroupDriver;
   public Long shutdownTimeoutSeconds;
   public Images images;
+  public String defaultRuntime;
+  public java.util.LinkedHashMap<String, Runtime> runtimes;
+
+  /** One {@code [runtimes.NAME]} table: a runtime handler. */
+  static final class Runtime {
+    public String path;
+  }
 
   /** The {@code [images]} table. */
   static final class Images {

@@ -132,7 +132,41 @@ public final class ConfigLoader {
         metricsAddress(metrics),
         cgroupDriver(driver, origin),
         shutdownTimeout(shutdown, origin),
-        images(f.images == null ? new ConfigFile.Images() : f.images, origin));
+        images(f.images == null ? new ConfigFile.Images() : f.images, origin),
+        runtimes(f, origin));
+  }
+
+  private static final java.util.regex.Pattern HANDLER_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9._-]{0,62})");
+
+  private static TesseraConfig.Runtimes runtimes(ConfigFile f, String origin)
+      throws ConfigException {
+    java.util.Map<String, Path> handlers = new java.util.LinkedHashMap<>();
+    if (f.runtimes != null) {
+      for (var e : f.runtimes.entrySet()) {
+        String key = "runtimes." + e.getKey();
+        if (!HANDLER_NAME.matcher(e.getKey()).matches()) {
+          throw bad(origin, key, e.getKey(), "a handler name is lowercase letters, digits, . _ -");
+        }
+        if (e.getValue() == null || e.getValue().path == null) {
+          throw bad(origin, key + ".path", "", "the runtime's binary path is required");
+        }
+        handlers.put(e.getKey(), absolutePath(key + ".path", new Value(e.getValue().path, origin)));
+      }
+    }
+    Optional<String> def = Optional.ofNullable(f.defaultRuntime).filter(x -> !x.isEmpty());
+    if (def.isPresent() && !handlers.isEmpty() && !handlers.containsKey(def.get())) {
+      throw bad(
+          origin,
+          "default_runtime",
+          def.get(),
+          "names no [runtimes." + def.get() + "] table (have: " + handlers.keySet() + ")");
+    }
+    if (def.isPresent() && handlers.isEmpty() && !List.of("runc", "crun").contains(def.get())) {
+      throw bad(
+          origin, "default_runtime", def.get(), "without [runtimes] tables, only runc or crun");
+    }
+    return new TesseraConfig.Runtimes(handlers, def);
   }
 
   private static TesseraConfig.Images images(ConfigFile.Images i, String origin)

@@ -4,6 +4,7 @@ import io.tessera.kernel.cgroup.CgroupDriver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param cgroupDriver who manages the cgroup tree
  * @param shutdownTimeout how long in-flight calls may run after SIGTERM
  * @param images image pulling and unpacking settings
+ * @param runtimes the runtime handlers
  */
 public record TesseraConfig(
     Path socketPath,
@@ -28,7 +30,21 @@ public record TesseraConfig(
     Optional<InetSocketAddress> metricsAddress,
     CgroupDriver cgroupDriver,
     Duration shutdownTimeout,
-    Images images) {
+    Images images,
+    Runtimes runtimes) {
+
+  /**
+   * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
+   *
+   * @param handlers name to OCI runtime binary, in the file's order; empty means "probe crun and
+   *     runc where they are installed"
+   * @param defaultHandler the handler for pods that name none; empty means "the first that works"
+   */
+  public record Runtimes(Map<String, Path> handlers, Optional<String> defaultHandler) {
+    public Runtimes {
+      handlers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(handlers));
+    }
+  }
 
   /**
    * The {@code [images]} table.
@@ -61,5 +77,6 @@ public record TesseraConfig(
     Objects.requireNonNull(cgroupDriver, "cgroupDriver");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(runtimes, "runtimes");
   }
 }

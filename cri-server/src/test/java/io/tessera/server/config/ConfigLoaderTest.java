@@ -135,6 +135,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void runtimeHandlersKeepTheirOrderAndDefault() throws Exception {
+    TesseraConfig c =
+        load(
+            """
+            default_runtime = "fast"
+            [runtimes.safe]
+            path = "/usr/sbin/runc"
+            [runtimes.fast]
+            path = "/usr/bin/crun"
+            """);
+    assertThat(c.runtimes().handlers().keySet()).containsExactly("safe", "fast");
+    assertThat(c.runtimes().handlers().get("fast")).isEqualTo(Path.of("/usr/bin/crun"));
+    assertThat(c.runtimes().defaultHandler()).hasValue("fast");
+    assertThat(load("").runtimes().handlers()).isEmpty();
+  }
+
+  @Test
+  void badRuntimeHandlersNameTheKey() {
+    assertThatThrownBy(() -> load("default_runtime = \"x\"\n[runtimes.y]\npath = \"/bin/y\"\n"))
+        .hasMessageContaining("'default_runtime'");
+    assertThatThrownBy(() -> load("[runtimes.y]\npath = \"rel/y\"\n"))
+        .hasMessageContaining("'runtimes.y.path'");
+    assertThatThrownBy(() -> load("[runtimes.y]\n")).hasMessageContaining("'runtimes.y.path'");
+    assertThatThrownBy(() -> load("[runtimes.Bad]\npath = \"/bin/y\"\n"))
+        .hasMessageContaining("'runtimes.Bad'");
+    assertThatThrownBy(() -> load("[runtimes.y]\npath = \"/bin/y\"\nargs = 1\n"))
+        .hasMessageContaining("unknown key 'runtimes.y.args'");
+  }
+
+  @Test
   void syntaxErrorIsReported() {
     assertThatThrownBy(() -> load("socket_path = "))
         .isInstanceOf(ConfigException.class)

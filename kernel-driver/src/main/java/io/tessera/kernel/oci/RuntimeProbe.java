@@ -18,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -89,16 +91,32 @@ public final class RuntimeProbe {
   }
 
   public ProbeReport probe() {
-    List<HandlerProbe> results = new ArrayList<>();
+    Map<String, Optional<Path>> candidates = new LinkedHashMap<>();
     for (String name : CANDIDATES) {
-      Optional<Path> binary = locator.find(name);
-      if (binary.isEmpty()) {
-        results.add(new HandlerProbe(name, binary, false, "not installed"));
+      candidates.put(name, locator.find(name));
+    }
+    return probe(candidates, Optional.empty());
+  }
+
+  /**
+   * Trials configured handlers (name to binary, in order of preference; an empty binary means "not
+   * installed"). The default is {@code preferred} when given and it works, else the first that
+   * works.
+   */
+  public ProbeReport probe(Map<String, Optional<Path>> handlers, Optional<String> preferred) {
+    List<HandlerProbe> results = new ArrayList<>();
+    for (Map.Entry<String, Optional<Path>> e : handlers.entrySet()) {
+      if (e.getValue().isEmpty() || !Files.isExecutable(e.getValue().get())) {
+        results.add(new HandlerProbe(e.getKey(), e.getValue(), false, "not installed"));
         continue;
       }
-      results.add(trial(name, binary.get()));
+      results.add(trial(e.getKey(), e.getValue().get()));
     }
-    Optional<HandlerProbe> chosen = results.stream().filter(HandlerProbe::works).findFirst();
+    Optional<HandlerProbe> chosen =
+        results.stream()
+            .filter(HandlerProbe::works)
+            .filter(h -> preferred.isEmpty() || h.name().equals(preferred.get()))
+            .findFirst();
     StringBuilder reason = new StringBuilder();
     for (HandlerProbe h : results) {
       if (chosen.isPresent() && h == chosen.get()) {
