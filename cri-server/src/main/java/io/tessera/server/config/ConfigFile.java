@@ -16,11 +16,19 @@ final class ConfigFile {
   public String cgroupDriver;
   public Long shutdownTimeoutSeconds;
   public Images images;
+  public Cni cni;
 
   /** The {@code [images]} table. */
   static final class Images {
     public String registriesConfig;
     public Integer maxConcurrentDownloads;
     public Long maxUnpackedLayerBytes;
+  }
+
+  /** The {@code [cni]} table. */
+  static final class Cni {
+    public String confDir;
+    public java.util.List<String> binDirs;
+    public Long pluginTimeoutSeconds;
   }
 }

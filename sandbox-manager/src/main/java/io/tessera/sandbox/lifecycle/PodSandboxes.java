@@ -11,6 +11,7 @@ import io.tessera.kernel.mount.Mounter;
 import io.tessera.kernel.ns.NamespacePinner;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.ns.PinnedNamespaces;
+import io.tessera.sandbox.cni.CniNetwork;
 import io.tessera.sandbox.filter.PodSandboxFilter;
 import io.tessera.sandbox.ids.Ids;
 import io.tessera.sandbox.ids.NameRegistry;
@@ -18,6 +19,7 @@ import io.tessera.sandbox.ids.Names;
 import io.tessera.sandbox.model.NamespaceMode;
 import io.tessera.sandbox.model.NamespaceOptions;
 import io.tessera.sandbox.model.NamespaceType;
+import io.tessera.sandbox.model.PodIps;
 import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.model.PodSandboxConfig;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
@@ -71,6 +73,7 @@ public final class PodSandboxes {
   private final String defaultHandler;
   private final Path hostResolvConf;
   private volatile ContainerReaper containers = ContainerReaper.NONE;
+  private final PodNetworking network = new PodNetworking();
 
   /** What a pod needs from the container side when it stops or goes away. */
   public interface ContainerReaper {
@@ -112,6 +115,14 @@ public final class PodSandboxes {
 
   public void setContainers(ContainerReaper reaper) {
     this.containers = reaper;
+  }
+
+  /**
+   * The CNI network pods without host networking are attached to; set before serving. Without one,
+   * RunPodSandbox of such a pod fails UNAVAILABLE. The caller owns (and closes) the network.
+   */
+  public void setNetwork(CniNetwork cni) {
+    network.set(cni);
   }
 
   /**
@@ -182,12 +193,17 @@ public final class PodSandboxes {
         types.add(NsType.IPC);
       }
       PodSandboxRuntimeFacts.Builder facts = PodSandboxRuntimeFacts.builder();
+      PodIps ips = PodIps.NONE;
       if (!types.isEmpty()) {
         String hostname = config.hostname().isEmpty() ? "localhost" : config.hostname();
         PinnedNamespaces pinned = pinner.pin(state.podNamespaces(id), types, hostname);
         undo.push(() -> pinner.unpin(pinned));
         pinned.paths().forEach((t, p) -> facts.namespacePath(modelType(t), p));
         applySysctls(config.linux().sysctls(), pinned);
+        if (!hostNetwork) {
+          ips = attachNetwork(id, config, pinned, undo);
+          facts.ips(ips);
+        }
       }
 
       if (!hostIpc) {
@@ -221,7 +237,7 @@ public final class PodSandboxes {
           hostsFile,
           hostNetwork
               ? PodFiles.hostsForHostNetwork(Files.readString(Path.of("/etc/hosts")))
-              : PodFiles.hosts(List.of(), hostname));
+              : PodFiles.hosts(PodNetworking.all(ips), hostname));
       Files.writeString(resolvFile, PodFiles.resolvConf(config.dnsConfig(), readHostResolvConf()));
       facts
           .hostnamePath(Optional.of(hostnameFile))
@@ -260,6 +276,7 @@ public final class PodSandboxes {
     }
     PodSandbox pod = found.get();
     containers.stopAll(pod.id());
+    network.detach(pod);
     release(pod);
     if (pod.state() == PodSandboxState.READY) {
       store.update(pod.id(), s -> s.withState(PodSandboxState.NOTREADY));
@@ -276,6 +293,7 @@ public final class PodSandboxes {
     PodSandbox pod = found.get();
     containers.stopAll(pod.id());
     containers.removeAll(pod.id());
+    network.detach(pod);
     release(pod);
     pod.facts()
         .cgroupPath()
@@ -296,6 +314,18 @@ public final class PodSandboxes {
     store.delete(pod.id());
     names.release(Names.podSandbox(pod.metadata()), pod.id());
     LOG.info("pod {} removed", pod.id());
+  }
+
+  /**
+   * CNI ADD into the pinned netns; its undo (DEL) is pushed after the unpin's, so that it runs
+   * while the netns still exists.
+   */
+  private PodIps attachNetwork(
+      String id, PodSandboxConfig config, PinnedNamespaces pinned, UndoStack undo) {
+    Path netns = pinned.path(NsType.NET).orElseThrow();
+    PodIps ips = network.attach(id, config, netns);
+    undo.push(() -> network.detach(id, config, netns));
+    return ips;
   }
 
   /** Namespaces and shm: what a stopped pod no longer needs. Idempotent. */
