@@ -413,6 +413,7 @@ class NetworkIT {
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.map(p -> dir.relativize(p).toString())
+          .filter(n -> !n.isEmpty())
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }

@@ -196,7 +196,8 @@ public final class PodSandboxes {
       PodIps ips = PodIps.NONE;
       if (!types.isEmpty()) {
         String hostname = config.hostname().isEmpty() ? "localhost" : config.hostname();
-        PinnedNamespaces pinned = pinner.pin(state.podNamespaces(id), types, hostname);
+        PinnedNamespaces pinned =
+            pinner.pin(state.podNamespaces(id), types, hostNetwork ? null : hostname);
         undo.push(() -> pinner.unpin(pinned));
         pinned.paths().forEach((t, p) -> facts.namespacePath(modelType(t), p));
         applySysctls(config.linux().sysctls(), pinned);
