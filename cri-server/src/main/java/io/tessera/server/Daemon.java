@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.sandbox.cni.CniNetwork;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.server.grpc.CriCallInterceptor;
 import io.tessera.server.grpc.CriImageService;
@@ -85,7 +86,9 @@ public final class Daemon implements AutoCloseable {
       }
 
       ImageService images = openImages(config);
-      NodeRuntime node = NodeRuntime.open(config, images);
+      CniNetwork network = PodNetworkSetup.open(config);
+      undo.push(network);
+      NodeRuntime node = NodeRuntime.open(config, images, network);
       undo.push(node.containers());
       List<BindableService> services =
           List.of(new CriRuntimeService(config, host, node), new CriImageService(images));

@@ -12,6 +12,7 @@ import io.tessera.kernel.oci.OciRuntime;
 import io.tessera.kernel.oci.OciRuntimeLocator;
 import io.tessera.kernel.oci.RuncRuntime;
 import io.tessera.kernel.oci.RuntimeProbe;
+import io.tessera.sandbox.cni.CniNetwork;
 import io.tessera.sandbox.lifecycle.Containers;
 import io.tessera.sandbox.lifecycle.PodSandboxes;
 import io.tessera.sandbox.lifecycle.StatePaths;
@@ -33,16 +34,19 @@ import org.slf4j.LoggerFactory;
  *
  * @param handlers the runtime handlers that work here, default first
  * @param probeReason why the default handler was chosen (e.g. crun refused this host)
+ * @param network the pods' CNI network; the daemon closes it
  */
 public record NodeRuntime(
     PodSandboxes pods,
     Containers containers,
     List<String> handlers,
     String defaultHandler,
-    String probeReason) {
+    String probeReason,
+    CniNetwork network) {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
 
-  public static NodeRuntime open(TesseraConfig config, ImageService images) {
+  /** Wires the node; {@code network} is handed to the pods (the caller keeps closing it). */
+  public static NodeRuntime open(TesseraConfig config, ImageService images, CniNetwork network) {
     OciRuntimeLocator locator = OciRuntimeLocator.withDefaultDirs();
     CgroupManager cgroups = CgroupManager.forHost();
     StatePaths state = new StatePaths(config.stateDir());
@@ -100,6 +104,7 @@ public record NodeRuntime(
             seccomp,
             cgroups.layout() == CgroupLayout.V2);
     pods.setContainers(containers);
+    pods.setNetwork(network);
     images.setLayerDirsInUse(containers::lowerDirsInUse);
     pods.recover();
     containers.recover();
@@ -108,7 +113,7 @@ public record NodeRuntime(
         pods.all().size(),
         containers.list(io.tessera.sandbox.filter.ContainerFilter.ALL).size());
     return new NodeRuntime(
-        pods, containers, List.copyOf(runtimes.keySet()), defaultHandler, probe.reason());
+        pods, containers, List.copyOf(runtimes.keySet()), defaultHandler, probe.reason(), network);
   }
 
   /**

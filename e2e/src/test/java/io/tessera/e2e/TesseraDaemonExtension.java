@@ -37,6 +37,7 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
   private static final Set<String> OWN_ENTRIES = Set.of("root", "state", "run", "tessera.toml");
 
   private final List<String> extraArgs;
+  private final java.util.function.Function<DaemonDirs, String> configToml;
   private DaemonDirs dirs;
   private TesseraProcess daemon;
   private final List<TesseraProcess> earlier = new ArrayList<>();
@@ -48,13 +49,31 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
   }
 
   public TesseraDaemonExtension(List<String> extraArgs) {
+    this(extraArgs, d -> null);
+  }
+
+  /**
+   * With a config file of its own: {@code configToml} gets the daemon's dirs and returns the TOML
+   * text (null for the harness's default file).
+   */
+  public TesseraDaemonExtension(
+      List<String> extraArgs, java.util.function.Function<DaemonDirs, String> configToml) {
     this.extraArgs = List.copyOf(extraArgs);
+    this.configToml = configToml;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     hostBefore = snapshot(WATCHED_HOST_DIRS);
     dirs = DaemonDirs.create();
+    String toml = configToml.apply(dirs);
+    if (toml != null) {
+      try {
+        Files.writeString(dirs.config(), toml);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     daemon = TesseraProcess.start(dirs, extraArgs).awaitServing();
     client = CriClient.connect(dirs.socket());
   }

@@ -62,7 +62,13 @@ public final class TesseraProcess {
     Path log = dirs.base().resolve("daemon-" + System.nanoTime() + ".log");
     try {
       if (!Files.exists(dirs.config())) {
-        Files.writeString(dirs.config(), "metrics_address = \"\"\n");
+        // The CNI conf dir names a dir that does not exist, under the daemon's own root: the host's
+        // /etc/cni/net.d is never read, and the daemon installs its default network.
+        Files.writeString(
+            dirs.config(),
+            "metrics_address = \"\"\n[cni]\nconf_dir = \""
+                + dirs.root().resolve("cni/admin.d")
+                + "\"\n");
       }
       Process p =
           new ProcessBuilder(cmd)

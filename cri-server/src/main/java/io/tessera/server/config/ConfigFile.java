@@ -24,10 +24,19 @@ final class ConfigFile {
     public String path;
   }
 
+  public Cni cni;
+
   /** The {@code [images]} table. */
   static final class Images {
     public String registriesConfig;
     public Integer maxConcurrentDownloads;
     public Long maxUnpackedLayerBytes;
+  }
+
+  /** The {@code [cni]} table. */
+  static final class Cni {
+    public String confDir;
+    public java.util.List<String> binDirs;
+    public Long pluginTimeoutSeconds;
   }
 }

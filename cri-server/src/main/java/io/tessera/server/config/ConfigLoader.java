@@ -133,7 +133,8 @@ public final class ConfigLoader {
         cgroupDriver(driver, origin),
         shutdownTimeout(shutdown, origin),
         images(f.images == null ? new ConfigFile.Images() : f.images, origin),
-        runtimes(f, origin));
+        runtimes(f, origin),
+        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin));
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =
@@ -167,6 +168,38 @@ public final class ConfigLoader {
           origin, "default_runtime", def.get(), "without [runtimes] tables, only runc or crun");
     }
     return new TesseraConfig.Runtimes(handlers, def);
+  }
+
+  private static TesseraConfig.Cni cni(ConfigFile.Cni c, String origin) throws ConfigException {
+    Path confDir =
+        c.confDir == null
+            ? TesseraConfig.DEFAULT_CNI_CONF_DIR
+            : absolutePath("cni.conf_dir", new Value(c.confDir, origin));
+    List<Path> binDirs;
+    if (c.binDirs == null) {
+      binDirs = TesseraConfig.DEFAULT_CNI_BIN_DIRS;
+    } else {
+      if (c.binDirs.isEmpty()) {
+        throw bad(origin, "cni.bin_dirs", "[]", "must name at least one directory");
+      }
+      List<Path> dirs = new java.util.ArrayList<>();
+      for (String d : c.binDirs) {
+        dirs.add(absolutePath("cni.bin_dirs", new Value(d == null ? "" : d, origin)));
+      }
+      binDirs = dirs;
+    }
+    long timeout =
+        c.pluginTimeoutSeconds == null
+            ? TesseraConfig.DEFAULT_CNI_PLUGIN_TIMEOUT_SECONDS
+            : c.pluginTimeoutSeconds;
+    if (timeout < 1 || timeout > 3600) {
+      throw bad(
+          origin,
+          "cni.plugin_timeout_seconds",
+          Long.toString(timeout),
+          "must be between 1 and 3600");
+    }
+    return new TesseraConfig.Cni(confDir, binDirs, Duration.ofSeconds(timeout));
   }
 
   private static TesseraConfig.Images images(ConfigFile.Images i, String origin)

@@ -4,6 +4,7 @@ import io.tessera.kernel.cgroup.CgroupDriver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param shutdownTimeout how long in-flight calls may run after SIGTERM
  * @param images image pulling and unpacking settings
  * @param runtimes the runtime handlers
+ * @param cni pod networking settings
  */
 public record TesseraConfig(
     Path socketPath,
@@ -31,7 +33,8 @@ public record TesseraConfig(
     CgroupDriver cgroupDriver,
     Duration shutdownTimeout,
     Images images,
-    Runtimes runtimes) {
+    Runtimes runtimes,
+    Cni cni) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -56,6 +59,27 @@ public record TesseraConfig(
   public record Images(
       Path registriesConfig, int maxConcurrentDownloads, long maxUnpackedLayerBytes) {}
 
+  /**
+   * The {@code [cni]} table.
+   *
+   * @param confDir where the network config is read from; when it holds none, the daemon writes its
+   *     default network into {@code <root>/cni/net.d} and reads that instead
+   * @param binDirs where plugin binaries are looked up, in order
+   * @param pluginTimeout bound on one plugin execution
+   */
+  public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {
+    public Cni {
+      Objects.requireNonNull(confDir, "confDir");
+      binDirs = List.copyOf(binDirs);
+      Objects.requireNonNull(pluginTimeout, "pluginTimeout");
+    }
+  }
+
+  public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
+  public static final List<Path> DEFAULT_CNI_BIN_DIRS =
+      List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
+  public static final long DEFAULT_CNI_PLUGIN_TIMEOUT_SECONDS = 60;
+
   public static final Path DEFAULT_REGISTRIES_CONFIG = Path.of("/etc/containers/registries.conf");
   public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
   public static final long DEFAULT_MAX_UNPACKED_LAYER_BYTES = 64L << 30;
@@ -78,5 +102,6 @@ public record TesseraConfig(
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(runtimes, "runtimes");
+    Objects.requireNonNull(cni, "cni");
   }
 }

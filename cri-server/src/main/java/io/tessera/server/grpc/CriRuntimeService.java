@@ -42,11 +42,14 @@ import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopContainerResponse;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.StopPodSandboxResponse;
+import io.tessera.cri.v1.UpdateRuntimeConfigRequest;
+import io.tessera.cri.v1.UpdateRuntimeConfigResponse;
 import io.tessera.cri.v1.VersionRequest;
 import io.tessera.cri.v1.VersionResponse;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.oci.ExecResult;
+import io.tessera.sandbox.cni.NetworkStatus;
 import io.tessera.sandbox.filter.ContainerFilter;
 import io.tessera.sandbox.filter.PodSandboxFilter;
 import io.tessera.sandbox.lifecycle.Containers;
@@ -364,6 +367,18 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
     out.onCompleted();
   }
 
+  /** Kubelet hands over the node's pod CIDR here; plugins with the ipRanges capability get it. */
+  @Override
+  public void updateRuntimeConfig(
+      UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          node.network().setPodCidr(request.getRuntimeConfig().getNetworkConfig().getPodCidr());
+          return UpdateRuntimeConfigResponse.getDefaultInstance();
+        });
+  }
+
   @Override
   public void runtimeConfig(
       RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> out) {
@@ -411,14 +426,15 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
     return list;
   }
 
-  /** Networking (CNI) is not built yet, and Status says so instead of pretending. */
-  private static RuntimeCondition networkReady() {
-    return RuntimeCondition.newBuilder()
-        .setType("NetworkReady")
-        .setStatus(false)
-        .setReason("NetworkPluginNotReady")
-        .setMessage("tessera: CNI pod networking is not implemented yet")
-        .build();
+  /** From the CNI network: ready when a config is chosen and its plugins exist (and answer). */
+  private RuntimeCondition networkReady() {
+    NetworkStatus s = node.network().status();
+    RuntimeCondition.Builder b =
+        RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(s.ready());
+    if (!s.ready()) {
+      b.setReason(s.reason());
+    }
+    return b.setMessage(s.message()).build();
   }
 
   private Map<String, String> verboseInfo() {

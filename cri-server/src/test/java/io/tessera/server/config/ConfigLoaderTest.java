@@ -170,4 +170,40 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not valid TOML");
   }
+
+  @Test
+  void cniTableDefaultsAndOverrides() throws Exception {
+    TesseraConfig d = load("");
+    assertThat(d.cni().confDir()).isEqualTo(Path.of("/etc/cni/net.d"));
+    assertThat(d.cni().binDirs()).containsExactly(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
+    assertThat(d.cni().pluginTimeout()).isEqualTo(Duration.ofSeconds(60));
+
+    TesseraConfig c =
+        load(
+            """
+            [cni]
+            conf_dir = "/srv/cni/conf"
+            bin_dirs = ["/srv/cni/bin"]
+            plugin_timeout_seconds = 5
+            """);
+    assertThat(c.cni().confDir()).isEqualTo(Path.of("/srv/cni/conf"));
+    assertThat(c.cni().binDirs()).containsExactly(Path.of("/srv/cni/bin"));
+    assertThat(c.cni().pluginTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void badCniValuesNameTheirKey() {
+    assertThatThrownBy(() -> load("[cni]\nconf_dir = \"rel/dir\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'cni.conf_dir'");
+    assertThatThrownBy(() -> load("[cni]\nbin_dirs = []\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'cni.bin_dirs'");
+    assertThatThrownBy(() -> load("[cni]\nplugin_timeout_seconds = 0\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'cni.plugin_timeout_seconds'");
+    assertThatThrownBy(() -> load("[cni]\nnope = 1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'cni.nope'");
+  }
 }

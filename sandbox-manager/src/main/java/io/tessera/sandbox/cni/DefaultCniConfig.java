@@ -90,7 +90,9 @@ public final class DefaultCniConfig {
       List<HostSubnets.Ipv4Net> inUse = new ArrayList<>();
       inUse.addAll(
           HostSubnets.parseProcNetRoute(
-              Files.readString(Path.of("/proc/net/route")), ByteOrder.nativeOrder()));
+              Files.readString(Path.of("/proc/net/route")),
+              ByteOrder.nativeOrder(),
+              options.bridgeName()));
       // A bridge left from an earlier run of this very network would otherwise push it elsewhere.
       inUse.addAll(HostSubnets.interfaceNetworks(options.bridgeName()));
       List<HostSubnets.Ipv4Net> candidates =

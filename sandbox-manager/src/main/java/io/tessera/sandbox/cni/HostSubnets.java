@@ -64,11 +64,16 @@ final class HostSubnets {
    * word, so on little-endian hosts the bytes read reversed.
    */
   static List<Ipv4Net> parseProcNetRoute(String text, ByteOrder order) {
+    return parseProcNetRoute(text, order, null);
+  }
+
+  /** The same, leaving out routes through {@code skipInterface} (null skips none). */
+  static List<Ipv4Net> parseProcNetRoute(String text, ByteOrder order, String skipInterface) {
     List<Ipv4Net> out = new ArrayList<>();
     String[] lines = text.split("\n");
     for (int i = 1; i < lines.length; i++) {
       String[] f = lines[i].trim().split("\\s+");
-      if (f.length < 8) {
+      if (f.length < 8 || f[0].equals(skipInterface)) {
         continue;
       }
       try {

@@ -14,6 +14,7 @@ import io.tessera.kernel.ns.PinnedNamespaces;
 import io.tessera.kernel.oci.MonitorOptions;
 import io.tessera.kernel.oci.OciRuntime;
 import io.tessera.kernel.oci.spec.SpecJson;
+import io.tessera.sandbox.cni.CniNetwork;
 import io.tessera.sandbox.filter.PodSandboxFilter;
 import io.tessera.sandbox.ids.Ids;
 import io.tessera.sandbox.ids.NameRegistry;
@@ -21,6 +22,7 @@ import io.tessera.sandbox.ids.Names;
 import io.tessera.sandbox.model.NamespaceMode;
 import io.tessera.sandbox.model.NamespaceOptions;
 import io.tessera.sandbox.model.NamespaceType;
+import io.tessera.sandbox.model.PodIps;
 import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.model.PodSandboxConfig;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
@@ -80,6 +82,7 @@ public final class PodSandboxes {
   private final Map<String, OciRuntime> runtimes;
   private final SeccompProfiles seccomp;
   private volatile ContainerReaper containers = ContainerReaper.NONE;
+  private final PodNetworking network = new PodNetworking();
 
   /** What a pod needs from the container side when it stops or goes away. */
   public interface ContainerReaper {
@@ -125,6 +128,14 @@ public final class PodSandboxes {
 
   public void setContainers(ContainerReaper reaper) {
     this.containers = reaper;
+  }
+
+  /**
+   * The CNI network pods without host networking are attached to; set before serving. Without one,
+   * RunPodSandbox of such a pod fails UNAVAILABLE. The caller owns (and closes) the network.
+   */
+  public void setNetwork(CniNetwork cni) {
+    network.set(cni);
   }
 
   /**
@@ -189,12 +200,18 @@ public final class PodSandboxes {
         types.add(NsType.IPC);
       }
       PodSandboxRuntimeFacts.Builder facts = PodSandboxRuntimeFacts.builder();
+      PodIps ips = PodIps.NONE;
       if (!types.isEmpty()) {
         String hostname = config.hostname().isEmpty() ? "localhost" : config.hostname();
-        PinnedNamespaces pinned = pinner.pin(state.podNamespaces(id), types, hostname);
+        PinnedNamespaces pinned =
+            pinner.pin(state.podNamespaces(id), types, hostNetwork ? null : hostname);
         undo.push(() -> pinner.unpin(pinned));
         pinned.paths().forEach((t, p) -> facts.namespacePath(modelType(t), p));
         applySysctls(config.linux().sysctls(), pinned);
+        if (!hostNetwork) {
+          ips = attachNetwork(id, config, pinned, undo);
+          facts.ips(ips);
+        }
       }
 
       if (!hostIpc) {
@@ -228,7 +245,7 @@ public final class PodSandboxes {
           hostsFile,
           hostNetwork
               ? PodFiles.hostsForHostNetwork(Files.readString(Path.of("/etc/hosts")))
-              : PodFiles.hosts(List.of(), hostname));
+              : PodFiles.hosts(PodNetworking.all(ips), hostname));
       Files.writeString(resolvFile, PodFiles.resolvConf(config.dnsConfig(), readHostResolvConf()));
       facts
           .hostnamePath(Optional.of(hostnameFile))
@@ -339,6 +356,7 @@ public final class PodSandboxes {
     PodSandbox pod = found.get();
     containers.stopAll(pod.id());
     stopInfra(pod);
+    network.detach(pod);
     release(pod);
     if (pod.state() == PodSandboxState.READY) {
       store.update(pod.id(), s -> s.withState(PodSandboxState.NOTREADY));
@@ -357,6 +375,7 @@ public final class PodSandboxes {
     containers.removeAll(pod.id());
     stopInfra(pod);
     removeInfra(pod);
+    network.detach(pod);
     release(pod);
     pod.facts()
         .cgroupPath()
@@ -377,6 +396,18 @@ public final class PodSandboxes {
     store.delete(pod.id());
     names.release(Names.podSandbox(pod.metadata()), pod.id());
     LOG.info("pod {} removed", pod.id());
+  }
+
+  /**
+   * CNI ADD into the pinned netns; its undo (DEL) is pushed after the unpin's, so that it runs
+   * while the netns still exists.
+   */
+  private PodIps attachNetwork(
+      String id, PodSandboxConfig config, PinnedNamespaces pinned, UndoStack undo) {
+    Path netns = pinned.path(NsType.NET).orElseThrow();
+    PodIps ips = network.attach(id, config, netns);
+    undo.push(() -> network.detach(id, config, netns));
+    return ips;
   }
 
   /** Namespaces and shm: what a stopped pod no longer needs. Idempotent. */

@@ -27,6 +27,13 @@ class HostSubnetsTest {
   }
 
   @Test
+  void routesThroughTheNetworksOwnBridgeDoNotCount() {
+    assertThat(HostSubnets.parseProcNetRoute(ROUTES, ByteOrder.LITTLE_ENDIAN, "cni0"))
+        .extracting(HostSubnets.Ipv4Net::toString)
+        .containsExactly("192.0.2.0/24", "172.17.0.0/16", "10.89.128.0/17");
+  }
+
+  @Test
   void bigEndianHostsPrintInOrder() {
     String text =
         "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
