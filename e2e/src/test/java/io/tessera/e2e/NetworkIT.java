@@ -240,6 +240,78 @@ class NetworkIT {
     assertThat(natRules()).doesNotContain("--dport " + hostPort + " ");
   }
 
+  /**
+   * UDP hostPort. The test image's busybox has no UDP listener, so the echo server runs in the
+   * pod's network namespace (which its containers share) as a small Java program under nsenter.
+   */
+  @Test
+  void udpHostPortIsPublishedOnTheHostsAddress() throws Exception {
+    int hostPort = 32000 + (int) (ProcessHandle.current().pid() % 1000);
+    PodSandboxConfig config =
+        CriRequests.podSandbox("net-udp", logs).build().toBuilder()
+            .addPortMappings(
+                PortMapping.newBuilder()
+                    .setProtocol(Protocol.UDP)
+                    .setContainerPort(9999)
+                    .setHostPort(hostPort))
+            .build();
+    String pod = runPod(config);
+    Path echo = Files.createTempDirectory("udp-echo").resolve("UdpEcho.java");
+    Files.writeString(
+        echo,
+        """
+        public class UdpEcho {
+          public static void main(String[] a) throws Exception {
+            try (var s = new java.net.DatagramSocket(9999)) {
+              var p = new java.net.DatagramPacket(new byte[512], 512);
+              while (true) {
+                s.receive(p);
+                s.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+              }
+            }
+          }
+        }
+        """);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process server =
+        new ProcessBuilder("nsenter", "--net=" + netnsOf(pod), java, echo.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String hostIp = hostAddress();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(udpRoundTrip(hostIp, hostPort, "ping")).isEqualTo("ping"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      server.destroyForcibly().waitFor();
+      throw new AssertionError(
+          "no UDP echo; server said: "
+              + new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              + "\nnat:\n"
+              + natRules(),
+          e);
+    } finally {
+      server.destroyForcibly().waitFor();
+      Files.delete(echo);
+      Files.delete(echo.getParent());
+      removePod(pod);
+    }
+    assertThat(natRules()).doesNotContain("--dport " + hostPort + " ");
+  }
+
+  private static String udpRoundTrip(String host, int port, String text) throws IOException {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+      s.setSoTimeout(1000);
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      s.send(new java.net.DatagramPacket(b, b.length, InetAddress.getByName(host), port));
+      java.net.DatagramPacket r = new java.net.DatagramPacket(new byte[512], 512);
+      s.receive(r);
+      return new String(r.getData(), 0, r.getLength(), StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void dnsConfigLandsInResolvConf() {
     PodSandboxConfig config =
