@@ -9,6 +9,7 @@ import io.tessera.storage.image.ImageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +35,8 @@ import java.util.function.Predicate;
  * @param oomScoreAdjFloor the daemon's own oom_score_adj: requested values are clamped to it
  * @param cgroupV2 whether the host runs the unified hierarchy (a cgroup namespace is made only
  *     then, as containerd does)
+ * @param hostCapabilities what the daemon may grant (its bounding set): a privileged container's
+ *     capabilities, and what "add ALL" means
  * @param hostPathExists used to detect AppArmor (/sys/kernel/security/apparmor) and SELinux
  *     (/sys/fs/selinux) on the host
  */
@@ -56,6 +59,7 @@ public record ContainerSpecInput(
     int oomScoreAdjFloor,
     HostDevices hostDevices,
     boolean cgroupV2,
+    List<String> hostCapabilities,
     Predicate<Path> hostPathExists) {
 
   public ContainerSpecInput {
@@ -75,6 +79,7 @@ public record ContainerSpecInput(
     Objects.requireNonNull(seccompProfiles, "seccomp profiles");
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(hostDevices, "host devices");
+    hostCapabilities = List.copyOf(hostCapabilities);
     Objects.requireNonNull(hostPathExists, "host path predicate");
   }
 
@@ -86,7 +91,8 @@ public record ContainerSpecInput(
    * Collects the fields; not thread-safe. Required: pod, config, image, containerId, rootfs,
    * cgroupsPath, hostsFile, resolvConfFile, hostnameFile, seccompProfiles. Defaults: no pod
    * namespaces, no pid source, no target containers, no shm dir, this host's arch, this process's
-   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, {@link Files#exists}.
+   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, this process's capability bounding set,
+   * {@link Files#exists}.
    */
   public static final class Builder {
     private PodSandbox pod;
@@ -106,6 +112,7 @@ public record ContainerSpecInput(
     private String arch;
     private Integer oomScoreAdjFloor;
     private HostDevices hostDevices = HostDevices.system();
+    private List<String> hostCapabilities;
     private boolean cgroupV2;
     private Predicate<Path> hostPathExists = p -> Files.exists(p);
 
@@ -207,6 +214,11 @@ public record ContainerSpecInput(
       return this;
     }
 
+    public Builder hostCapabilities(List<String> v) {
+      this.hostCapabilities = v;
+      return this;
+    }
+
     public Builder hostPathExists(Predicate<Path> v) {
       this.hostPathExists = v;
       return this;
@@ -232,6 +244,7 @@ public record ContainerSpecInput(
           oomScoreAdjFloor != null ? oomScoreAdjFloor : OomScoreAdj.current(),
           hostDevices,
           cgroupV2,
+          hostCapabilities != null ? hostCapabilities : CapabilitySets.hostBounding(),
           hostPathExists);
     }
   }

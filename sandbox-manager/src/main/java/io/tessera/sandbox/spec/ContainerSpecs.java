@@ -106,7 +106,8 @@ public final class ContainerSpecs {
     String group = RootfsFiles.read(in.rootfs(), "/etc/group").orElse("");
     p.user(Users.resolve(sc, img.user(), psc.supplementalGroups(), passwd, group));
 
-    List<String> caps = CapabilitySets.granted(sc.capabilities(), privileged);
+    List<String> caps =
+        CapabilitySets.granted(sc.capabilities(), privileged, in.hostCapabilities());
     p.capabilities(Capabilities.of(caps).ambient(CapabilitySets.ambient(sc.capabilities(), caps)));
     p.noNewPrivileges(sc.noNewPrivs());
     c.linux()

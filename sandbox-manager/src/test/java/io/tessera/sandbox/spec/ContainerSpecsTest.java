@@ -173,6 +173,7 @@ class ContainerSpecsTest {
         .arch("x86_64")
         .oomScoreAdjFloor(-500)
         .hostDevices(new FakeDevices())
+        .hostCapabilities(CapabilitySets.ALL)
         .hostPathExists(p -> false);
   }
 
@@ -474,6 +475,9 @@ class ContainerSpecsTest {
     PodSandbox pod = pod(LinuxSandboxSecurityContext.builder().privileged(true).build(), Map.of());
     JsonNode spec = build(input(c).pod(pod).hostPathExists(p -> true));
     assertThat(spec.at("/process/capabilities/bounding")).hasSize(41);
+    JsonNode confined = build(input(c).pod(pod).hostCapabilities(List.of("CAP_CHOWN", "CAP_KILL")));
+    assertThat(strings(confined.at("/process/capabilities/effective")))
+        .containsExactly("CAP_CHOWN", "CAP_KILL");
     assertThat(spec.at("/linux/maskedPaths").isMissingNode()).isTrue();
     assertThat(spec.at("/linux/readonlyPaths").isMissingNode()).isTrue();
     assertThat(spec.at("/linux/seccomp").isMissingNode()).isTrue();
