@@ -240,6 +240,67 @@ class MountsIT {
   }
 
   @Test
+  void bidirectionalPropagationShowsAMountMadeInsideOnTheHost() throws Exception {
+    Path source = Files.createDirectories(work.resolve("bidi"));
+    Path sub = Files.createDirectories(source.resolve("sub"));
+    PodSandboxConfig.Builder priv = CriRequests.podSandbox("bidi", logs).build().toBuilder();
+    priv.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
+    PodSandboxConfig privConfig = priv.build();
+    String privPod = null;
+    boolean bound = false;
+    try {
+      host("mount", "--bind", source.toString(), source.toString());
+      bound = true;
+      host("mount", "--make-shared", source.toString());
+      privPod =
+          rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(privConfig).build())
+              .getPodSandboxId();
+      ContainerConfig.Builder config =
+          container("bidi")
+              .addMounts(
+                  mount(source, "/bidi")
+                      .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL));
+      config.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
+      String id =
+          rt().createContainer(
+                  CreateContainerRequest.newBuilder()
+                      .setPodSandboxId(privPod)
+                      .setConfig(config)
+                      .setSandboxConfig(privConfig)
+                      .build())
+              .getContainerId();
+      rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+      out(id, "mount", "-t", "tmpfs", "-o", "size=1m", "e2e-bidi", "/bidi/sub");
+      out(id, "sh", "-c", "echo made inside > /bidi/sub/marker");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Leaks.mountsUnder(sub))
+                      .singleElement()
+                      .asString()
+                      .contains(" e2e-bidi "));
+      assertThat(Files.readString(sub.resolve("marker"))).isEqualTo("made inside\n");
+      // Unmounting inside propagates back too.
+      out(id, "umount", "/bidi/sub");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Leaks.mountsUnder(sub).isEmpty());
+    } finally {
+      if (privPod != null) {
+        rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(privPod).build());
+        rt().removePodSandbox(
+                RemovePodSandboxRequest.newBuilder().setPodSandboxId(privPod).build());
+      }
+      if (!Leaks.mountsUnder(sub).isEmpty()) {
+        host("umount", sub.toString());
+      }
+      if (bound) {
+        host("umount", source.toString());
+      }
+    }
+  }
+
+  @Test
   void deviceIsUsableAndAllowedByTheDevicesCgroup() throws Exception {
     String ctr =
         run(
