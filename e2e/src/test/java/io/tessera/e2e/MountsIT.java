@@ -193,6 +193,17 @@ class MountsIT {
     assertThat(mountLine(ctr, "/rw").split(" ")[3]).startsWith("rw");
 
     assertThat(out(ctr, "cat", "/linked/marker")).isEqualTo("the target\n");
+    // A single file, over one of the image's and at a path the image lacks.
+    Path motd = Files.writeString(work.resolve("motd"), "host motd\n");
+    String files =
+        run(
+            container("files")
+                .addMounts(mount(motd, "/etc/motd").setReadonly(true))
+                .addMounts(mount(motd, "/new/dir/motd")));
+    assertThat(out(files, "cat", "/etc/motd")).isEqualTo("host motd\n");
+    assertThat(out(files, "cat", "/new/dir/motd")).isEqualTo("host motd\n");
+    out(files, "sh", "-c", "echo changed > /new/dir/motd");
+    assertThat(Files.readString(motd)).isEqualTo("changed\n");
     // A bind of the target directory, not a symlink inside the container.
     assertThat(exec(ctr, "test", "-L", "/linked").getExitCode()).isNotZero();
     assertThat(exec(ctr, "test", "-d", "/linked").getExitCode()).isZero();
@@ -322,6 +333,40 @@ class MountsIT {
         .contains("c 10:229 rw");
     // A device that was not asked for stays out.
     assertThat(exec(ctr, "test", "-e", "/dev/kmsg").getExitCode()).isNotZero();
+  }
+
+  @Test
+  void readOnlyDevicePermissionIsEnforcedAndADirectoryGrantsItsNodes() throws Exception {
+    String ctr =
+        run(
+            container("device-ro")
+                .addDevices(
+                    Device.newBuilder()
+                        .setHostPath("/dev/fuse")
+                        .setContainerPath("/dev/rofuse")
+                        .setPermissions("r"))
+                .addDevices(
+                    Device.newBuilder()
+                        .setHostPath("/dev/net")
+                        .setContainerPath("/dev/net")
+                        .setPermissions("rw")));
+    // The devices cgroup, not the file mode, refuses the write open.
+    assertThat(exec(ctr, "sh", "-c", "exec 3</dev/rofuse").getExitCode()).isZero();
+    ExecSyncResponse write = exec(ctr, "sh", "-c", "exec 3<>/dev/rofuse");
+    assertThat(write.getExitCode()).isNotZero();
+    assertThat(write.getStderr().toStringUtf8()).contains("Operation not permitted");
+
+    assertThat(exec(ctr, "test", "-c", "/dev/net/tun").getExitCode()).isZero();
+    assertThat(exec(ctr, "sh", "-c", "exec 3<>/dev/net/tun").getExitCode()).isZero();
+    String cgroup =
+        Files.readAllLines(Path.of("/proc/" + hostPid(ctr) + "/cgroup")).stream()
+            .filter(l -> l.split(":")[1].equals("devices"))
+            .map(l -> l.split(":", 3)[2])
+            .findFirst()
+            .orElseThrow();
+    assertThat(Files.readAllLines(Path.of("/sys/fs/cgroup/devices" + cgroup, "devices.list")))
+        .contains("c 10:229 r");
+    // (c 10:200, tun, is in runc's own allow list; the node's presence is what the directory gave.)
   }
 
   @Test

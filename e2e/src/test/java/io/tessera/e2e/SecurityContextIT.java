@@ -2,6 +2,8 @@ package io.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.Capability;
 import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerStatusRequest;
@@ -220,6 +222,23 @@ class SecurityContextIT {
   }
 
   @Test
+  void anUnknownUsernameOrAPrivilegedContainerInAPlainPodIsRefused() {
+    assertThat(codeOf(() -> run("nobody", sc -> sc.setRunAsUsername("nobody-here"))))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(codeOf(() -> run("sneaky", sc -> sc.setPrivileged(true))))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  private static Status.Code codeOf(Runnable r) {
+    try {
+      r.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
   void withoutAUserTheImagesDefaultIsRoot() {
     String ctr = run("root", sc -> sc);
     assertThat(status(ctr, "Uid")).isEqualTo("0\t0\t0\t0");
@@ -270,7 +289,18 @@ class SecurityContextIT {
   @Test
   void privilegedHasEveryCapabilityRwSysHostDevicesAndNoMaskedPaths() {
     String ctr =
-        run(privilegedPod, privilegedPodConfig, "priv", sc -> sc.setPrivileged(true), c -> c);
+        run(
+            privilegedPod,
+            privilegedPodConfig,
+            "priv",
+            sc ->
+                sc.setPrivileged(true)
+                    .setSeccomp(
+                        SecurityProfile.newBuilder()
+                            .setProfileType(SecurityProfile.ProfileType.RuntimeDefault)),
+            c -> c);
+    // Privileged means unconfined whatever profile is asked for.
+    assertThat(status(ctr, "Seccomp")).isEqualTo("0");
     // Every capability the daemon itself could grant (its bounding set).
     long daemonBounding = Long.parseUnsignedLong(status(daemon.process().pid(), "CapBnd"), 16);
     assertThat(capEff(ctr)).isEqualTo(daemonBounding);

@@ -366,23 +366,47 @@ public final class ContainerSpecs {
     }
     for (Device d : requested) {
       String dest = SpecMounts.containerPath(d.containerPath());
-      HostDevice h =
-          host.stat(Path.of(d.hostPath()))
-              .orElseThrow(
-                  () ->
-                      new InvalidArgumentException(
-                          what
-                              + ": device "
-                              + d.hostPath()
-                              + " does not exist or is not a character or block device"));
-      linux.devices().removeIf(existing -> existing.path().equals(dest));
-      linux.devices().add(node(dest, h));
-      if (!privileged) {
-        String access = d.permissions().isEmpty() ? "rwm" : d.permissions();
-        rules.add(rule(true, h, access));
+      Path hostPath = Path.of(d.hostPath());
+      Map<String, HostDevice> nodes = new LinkedHashMap<>();
+      Optional<HostDevice> single = host.stat(hostPath);
+      if (single.isPresent()) {
+        nodes.put(dest, single.get());
+      } else {
+        // containerd's reading of a directory: each node below it, at the same relative path.
+        Path real = realPath(hostPath);
+        for (HostDevice h : host.under(hostPath)) {
+          Path rel = real.relativize(Path.of(h.path()));
+          nodes.put(Path.of(dest).resolve(rel).toString(), h);
+        }
       }
+      if (nodes.isEmpty()) {
+        throw new InvalidArgumentException(
+            what
+                + ": device "
+                + d.hostPath()
+                + " does not exist, or is not a character or block device nor a directory of"
+                + " them");
+      }
+      String access = d.permissions().isEmpty() ? "rwm" : d.permissions();
+      nodes.forEach(
+          (path, h) -> {
+            linux.devices().removeIf(existing -> existing.path().equals(path));
+            linux.devices().add(node(path, h));
+            if (!privileged) {
+              rules.add(rule(true, h, access));
+            }
+          });
     }
     return rules;
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      // Only an existing directory has nodes under it; a missing one fails just after.
+      return p.toAbsolutePath().normalize();
+    }
   }
 
   private static LinuxDevice node(String path, HostDevice d) {

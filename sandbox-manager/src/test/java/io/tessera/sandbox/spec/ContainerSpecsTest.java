@@ -64,7 +64,9 @@ class ContainerSpecsTest {
         List.of(
             new HostDevice("/dev/fuse", "c", 10, 229, 0666, 0, 0),
             new HostDevice("/dev/null", "c", 1, 3, 0666, 0, 0),
-            new HostDevice("/dev/sda", "b", 8, 0, 0660, 0, 6));
+            new HostDevice("/dev/sda", "b", 8, 0, 0660, 0, 6),
+            new HostDevice("/dev/snd/controlC0", "c", 116, 0, 0660, 0, 29),
+            new HostDevice("/dev/snd/pcm/p0", "c", 116, 16, 0660, 0, 29));
 
     @Override
     public Optional<HostDevice> stat(Path hostPath) {
@@ -486,7 +488,7 @@ class ContainerSpecsTest {
     assertThat(strings(mount(spec, "/sys/fs/cgroup").at("/options")))
         .contains("rw")
         .doesNotContain("ro");
-    assertThat(spec.at("/linux/devices")).hasSize(3);
+    assertThat(spec.at("/linux/devices")).hasSize(5);
     assertThat(spec.at("/linux/devices/2/path").asText()).isEqualTo("/dev/sda");
     assertThat(spec.at("/linux/devices/2/type").asText()).isEqualTo("b");
     assertThat(spec.at("/linux/resources/devices").toString())
@@ -657,6 +659,30 @@ class ContainerSpecsTest {
     assertThatThrownBy(() -> ContainerSpecs.build(input(missing).build()))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("/dev/missing");
+  }
+
+  @Test
+  void aDeviceDirectoryGrantsEachNodeBelowIt() throws Exception {
+    ContainerConfig c =
+        config().devices(List.of(new Device("/dev/sound", "/dev/snd", "rw"))).build();
+    JsonNode spec = build(c);
+    assertThat(spec.at("/linux/devices").findValuesAsText("path"))
+        .containsExactly("/dev/sound/controlC0", "/dev/sound/pcm/p0");
+    assertThat(spec.at("/linux/resources/devices").toString())
+        .isEqualTo(
+            "[{\"allow\":false,\"access\":\"rwm\"},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":116,\"minor\":0,\"access\":\"rw\"},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":116,\"minor\":16,"
+                + "\"access\":\"rw\"}]");
+  }
+
+  @Test
+  void systemHostDevicesListsADirectory() throws Exception {
+    assertThat(HostDevices.system().under(Path.of("/dev/net")))
+        .extracting(HostDevice::path)
+        .containsExactly("/dev/net/tun");
+    assertThat(HostDevices.system().under(Path.of("/dev/null"))).isEmpty();
+    assertThat(HostDevices.system().under(tmp.resolve("absent"))).isEmpty();
   }
 
   @Test
