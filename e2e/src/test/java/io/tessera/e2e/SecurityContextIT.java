@@ -287,6 +287,25 @@ class SecurityContextIT {
   }
 
   @Test
+  void nonRootKeepsOnlyAmbientCapabilitiesAcrossExec() {
+    // The kernel clears a non-root process's effective set on execve unless it is ambient.
+    String plain = run("caps-user", sc -> sc.setRunAsUser(Int64Value.newBuilder().setValue(1000)));
+    assertThat(capEff(plain)).isZero();
+    assertThat(Long.parseUnsignedLong(status(plain, "CapBnd"), 16)).isEqualTo(mask(DEFAULT_CAPS));
+
+    String ambient =
+        run(
+            "caps-ambient",
+            sc ->
+                sc.setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                    .setCapabilities(
+                        Capability.newBuilder().addAddAmbientCapabilities("NET_BIND_SERVICE")));
+    assertThat(capEff(ambient)).isEqualTo(1L << CAP_NET_BIND_SERVICE);
+    assertThat(Long.parseUnsignedLong(status(ambient, "CapAmb"), 16))
+        .isEqualTo(1L << CAP_NET_BIND_SERVICE);
+  }
+
+  @Test
   void privilegedHasEveryCapabilityRwSysHostDevicesAndNoMaskedPaths() {
     String ctr =
         run(
@@ -328,6 +347,12 @@ class SecurityContextIT {
   void readonlyRootfs() {
     String ro = run("ro-root", sc -> sc.setReadonlyRootfs(true));
     assertThat(mountOptions(ro, "/")).startsWith("ro");
+    // The pod's files follow the root: read-only too; the pod's /dev/shm stays writable.
+    for (String f : List.of("/etc/hosts", "/etc/resolv.conf", "/etc/hostname")) {
+      assertThat(mountOptions(ro, f)).as(f).startsWith("ro");
+    }
+    assertThat(exec(ro, "sh", "-c", "echo x >> /etc/hosts").getExitCode()).isNotZero();
+    assertThat(exec(ro, "touch", "/dev/shm/x").getExitCode()).isZero();
     ExecSyncResponse touch = exec(ro, "touch", "/x");
     assertThat(touch.getExitCode()).isNotZero();
     assertThat(touch.getStderr().toStringUtf8()).contains("Read-only file system");
@@ -411,6 +436,29 @@ class SecurityContextIT {
     assertThat(mkdir.getStderr().toStringUtf8()).contains("Operation not permitted");
     assertThat(exec(local, "touch", "/tmp/y").getExitCode()).isZero();
     assertThat(exec(unconfined, "mkdir", "/tmp/x").getExitCode()).isZero();
+
+    // The kubelet's older "localhost/<path>" form names the same file.
+    String prefixed =
+        run(
+            "seccomp-prefixed",
+            sc ->
+                sc.setSeccomp(
+                    SecurityProfile.newBuilder()
+                        .setProfileType(SecurityProfile.ProfileType.Localhost)
+                        .setLocalhostRef("localhost/" + profile)));
+    assertThat(exec(prefixed, "mkdir", "/tmp/x").getExitCode()).isNotZero();
+
+    assertThat(
+            codeOf(
+                () ->
+                    run(
+                        "seccomp-missing",
+                        sc ->
+                            sc.setSeccomp(
+                                SecurityProfile.newBuilder()
+                                    .setProfileType(SecurityProfile.ProfileType.Localhost)
+                                    .setLocalhostRef(work.resolve("absent.json").toString())))))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
   @Test

@@ -108,7 +108,11 @@ public final class ContainerSpecs {
 
     List<String> caps =
         CapabilitySets.granted(sc.capabilities(), privileged, in.hostCapabilities());
-    p.capabilities(Capabilities.of(caps).ambient(CapabilitySets.ambient(sc.capabilities(), caps)));
+    List<String> ambient = CapabilitySets.ambient(sc.capabilities(), caps);
+    // capabilities(7): a capability can be raised into the ambient set only when it is both
+    // permitted and inheritable; runc only warns when the raise fails, so without the inheritable
+    // set the ambient request silently vanished.
+    p.capabilities(Capabilities.of(caps).inheritable(ambient).ambient(ambient));
     p.noNewPrivileges(sc.noNewPrivs());
     c.linux()
         .resources()

@@ -417,6 +417,8 @@ class ContainerSpecsTest {
     assertThat(strings(caps.at("/bounding"))).containsExactly("CAP_NET_ADMIN", "CAP_SYS_TIME");
     assertThat(strings(caps.at("/effective"))).containsExactly("CAP_NET_ADMIN", "CAP_SYS_TIME");
     assertThat(strings(caps.at("/ambient"))).containsExactly("CAP_SYS_TIME");
+    assertThat(strings(caps.at("/inheritable"))).containsExactly("CAP_SYS_TIME");
+    assertThat(strings(build(config().build()).at("/process/capabilities/inheritable"))).isEmpty();
   }
 
   @Test
