@@ -193,6 +193,18 @@ class MountsIT {
     assertThat(mountLine(ctr, "/rw").split(" ")[3]).startsWith("rw");
 
     assertThat(out(ctr, "cat", "/linked/marker")).isEqualTo("the target\n");
+    // Nested mounts given child first still stack parent first.
+    Path outer = Files.createDirectories(work.resolve("outer"));
+    Path inner = Files.createDirectories(work.resolve("inner"));
+    Files.writeString(inner.resolve("who"), "inner\n");
+    String nested =
+        run(
+            container("nested")
+                .addMounts(mount(inner, "/data/inner"))
+                .addMounts(mount(outer, "/data")));
+    assertThat(out(nested, "cat", "/data/inner/who")).isEqualTo("inner\n");
+    assertThat(outer.resolve("inner")).isDirectory();
+
     // A single file, over one of the image's and at a path the image lacks.
     Path motd = Files.writeString(work.resolve("motd"), "host motd\n");
     String files =

@@ -239,6 +239,35 @@ class SecurityContextIT {
   }
 
   @Test
+  void runAsGroupOverridesTheUsernamesGroupAndPodGroupsAreAdded() {
+    String named =
+        run(
+            "named-group",
+            sc -> sc.setRunAsUsername("user").setRunAsGroup(Int64Value.newBuilder().setValue(50)));
+    assertThat(status(named, "Uid")).isEqualTo("1000\t1000\t1000\t1000");
+    assertThat(status(named, "Gid")).isEqualTo("50\t50\t50\t50");
+
+    PodSandboxConfig.Builder grouped = CriRequests.podSandbox("groups", logs).build().toBuilder();
+    grouped.getLinuxBuilder().getSecurityContextBuilder().addSupplementalGroups(4000);
+    PodSandboxConfig groupedConfig = grouped.build();
+    String groupedPod = runPod(groupedConfig);
+    try {
+      String ctr =
+          run(
+              groupedPod,
+              groupedConfig,
+              "pod-groups",
+              sc -> sc.setRunAsUser(Int64Value.newBuilder().setValue(1000)),
+              c -> c);
+      assertThat(status(ctr, "Groups")).isEqualTo("1000 4000");
+    } finally {
+      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(groupedPod).build());
+      rt().removePodSandbox(
+              RemovePodSandboxRequest.newBuilder().setPodSandboxId(groupedPod).build());
+    }
+  }
+
+  @Test
   void withoutAUserTheImagesDefaultIsRoot() {
     String ctr = run("root", sc -> sc);
     assertThat(status(ctr, "Uid")).isEqualTo("0\t0\t0\t0");
@@ -382,6 +411,11 @@ class SecurityContextIT {
         List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
     String ctr = run("paths", sc -> sc.addAllMaskedPaths(masked).addAllReadonlyPaths(readonly));
     assertThat(out(ctr, "cat", "/proc/cpuinfo")).isEmpty();
+    // A masked directory is an empty read-only tmpfs.
+    assertThat(mountLine(ctr, "/proc/acpi").split(" ")[2]).isEqualTo("tmpfs");
+    assertThat(mountOptions(ctr, "/proc/acpi")).startsWith("ro");
+    assertThat(out(ctr, "ls", "-A", "/proc/acpi")).isEmpty();
+    assertThat(mountOptions(ctr, "/proc/bus")).startsWith("ro");
     assertThat(mountOptions(ctr, "/proc/sys")).startsWith("ro");
     assertThat(mountOptions(ctr, "/proc")).startsWith("rw");
     assertThat(exec(ctr, "sh", "-c", "echo 1 > /proc/sys/kernel/ns_last_pid").getExitCode())
