@@ -3,6 +3,8 @@ package io.tessera.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
@@ -259,6 +261,31 @@ class MountsIT {
       for (Path m : mounted) {
         host("umount", m.toString());
       }
+    }
+  }
+
+  @Test
+  void propagationFromAPrivateHostMountIsRefused() throws Exception {
+    Path source = Files.createDirectories(work.resolve("private-source"));
+    host("mount", "--bind", source.toString(), source.toString());
+    try {
+      host("mount", "--make-private", source.toString());
+      for (MountPropagation p :
+          List.of(
+              MountPropagation.PROPAGATION_HOST_TO_CONTAINER,
+              MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
+        try {
+          run(container("no-" + p.getNumber()).addMounts(mount(source, "/p").setPropagation(p)));
+          throw new AssertionError(p + " from a private mount was accepted");
+        } catch (StatusRuntimeException e) {
+          assertThat(e.getStatus().getCode())
+              .as(p.toString())
+              .isEqualTo(Status.Code.FAILED_PRECONDITION);
+          assertThat(e.getStatus().getDescription()).contains(source.toString());
+        }
+      }
+    } finally {
+      host("umount", source.toString());
     }
   }
 

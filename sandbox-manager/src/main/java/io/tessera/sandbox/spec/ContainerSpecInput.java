@@ -1,5 +1,6 @@
 package io.tessera.sandbox.spec;
 
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.proc.OomScoreAdj;
 import io.tessera.sandbox.model.ContainerConfig;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Everything {@link ContainerSpecs#build} needs to write one container's OCI spec: the requests,
@@ -37,6 +39,7 @@ import java.util.function.Predicate;
  *     then, as containerd does)
  * @param hostCapabilities what the daemon may grant (its bounding set): a privileged container's
  *     capabilities, and what "add ALL" means
+ * @param hostMounts the host's mount table, read only for mounts asking for propagation
  * @param hostPathExists used to detect AppArmor (/sys/kernel/security/apparmor) and SELinux
  *     (/sys/fs/selinux) on the host
  */
@@ -60,6 +63,7 @@ public record ContainerSpecInput(
     HostDevices hostDevices,
     boolean cgroupV2,
     List<String> hostCapabilities,
+    Supplier<List<MountInfo>> hostMounts,
     Predicate<Path> hostPathExists) {
 
   public ContainerSpecInput {
@@ -80,6 +84,7 @@ public record ContainerSpecInput(
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(hostDevices, "host devices");
     hostCapabilities = List.copyOf(hostCapabilities);
+    Objects.requireNonNull(hostMounts, "host mounts");
     Objects.requireNonNull(hostPathExists, "host path predicate");
   }
 
@@ -91,8 +96,8 @@ public record ContainerSpecInput(
    * Collects the fields; not thread-safe. Required: pod, config, image, containerId, rootfs,
    * cgroupsPath, hostsFile, resolvConfFile, hostnameFile, seccompProfiles. Defaults: no pod
    * namespaces, no pid source, no target containers, no shm dir, this host's arch, this process's
-   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, this process's capability bounding set,
-   * {@link Files#exists}.
+   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, this process's capability bounding set
+   * and mount table, {@link Files#exists}.
    */
   public static final class Builder {
     private PodSandbox pod;
@@ -113,6 +118,7 @@ public record ContainerSpecInput(
     private Integer oomScoreAdjFloor;
     private HostDevices hostDevices = HostDevices.system();
     private List<String> hostCapabilities;
+    private Supplier<List<MountInfo>> hostMounts = MountInfo::current;
     private boolean cgroupV2;
     private Predicate<Path> hostPathExists = p -> Files.exists(p);
 
@@ -219,6 +225,11 @@ public record ContainerSpecInput(
       return this;
     }
 
+    public Builder hostMounts(Supplier<List<MountInfo>> v) {
+      this.hostMounts = v;
+      return this;
+    }
+
     public Builder hostPathExists(Predicate<Path> v) {
       this.hostPathExists = v;
       return this;
@@ -245,6 +256,7 @@ public record ContainerSpecInput(
           hostDevices,
           cgroupV2,
           hostCapabilities != null ? hostCapabilities : CapabilitySets.hostBounding(),
+          hostMounts,
           hostPathExists);
     }
   }

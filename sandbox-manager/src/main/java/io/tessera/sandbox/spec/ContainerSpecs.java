@@ -51,8 +51,7 @@ import java.util.Set;
  * image's declared VOLUMEs are not given their own directories (containerd makes an empty dir per
  * volume): writes there land in the container's writable layer, which has the same lifetime. The
  * AppArmor RuntimeDefault profile is not applied (Tessera loads no profile of its own); an
- * explicitly named Localhost profile is. Mount propagation does not check that the host source is
- * itself shared or slave.
+ * explicitly named Localhost profile is.
  */
 public final class ContainerSpecs {
   /** CRI annotation keys containerd writes, which tools and runtimes read back. */
@@ -78,7 +77,8 @@ public final class ContainerSpecs {
    * @throws InvalidArgumentException when the request cannot be honoured: no command, unknown user,
    *     group or capability, a missing mount host path or device, a bad container path, a node-wide
    *     sysctl, a privileged container in a non-privileged pod, a bad seccomp profile
-   * @throws FailedPreconditionException when the pod lacks a namespace the container must join
+   * @throws FailedPreconditionException when the pod lacks a namespace the container must join, or
+   *     a mount asks for propagation its host path's mount cannot give
    * @throws NotFoundException when a TARGET pid namespace's container does not run
    */
   public static Spec build(ContainerSpecInput in) {
@@ -332,7 +332,7 @@ public final class ContainerSpecs {
       addPodFile(extra, requested, Path.of("/dev/shm"), "/dev/shm", false);
     }
     for (io.tessera.sandbox.model.Mount m : in.config().mounts()) {
-      extra.add(SpecMounts.criMount(m, spec));
+      extra.add(SpecMounts.criMount(m, spec, in.hostMounts()));
     }
     List<Mount> all = new ArrayList<>();
     for (Mount d : spec.mounts()) {

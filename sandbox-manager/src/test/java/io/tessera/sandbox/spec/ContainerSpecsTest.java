@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.oci.spec.OciSpecs;
 import io.tessera.kernel.oci.spec.Spec;
@@ -59,6 +60,12 @@ class ContainerSpecsTest {
   private Path podDir;
 
   /** Devices the tests pretend the host has: /dev/null, /dev/sda, /dev/fuse. */
+  /** A host whose root mount is shared and /mnt/private is a private mount. */
+  private static final String SHARED_ROOT =
+      "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+          + "40 27 0:50 / /mnt/private rw,relatime - tmpfs tmpfs rw\n"
+          + "41 27 0:51 / /mnt/slave rw,relatime master:7 - tmpfs tmpfs rw\n";
+
   private static final class FakeDevices implements HostDevices {
     final List<HostDevice> devices =
         List.of(
@@ -176,6 +183,7 @@ class ContainerSpecsTest {
         .oomScoreAdjFloor(-500)
         .hostDevices(new FakeDevices())
         .hostCapabilities(CapabilitySets.ALL)
+        .hostMounts(() -> MountInfo.parse(SHARED_ROOT))
         .hostPathExists(p -> false);
   }
 
@@ -586,6 +594,26 @@ class ContainerSpecsTest {
     assertThat(strings(m.at("/options"))).containsExactly("rbind", option, "ro");
     assertThat(spec.at("/linux/rootfsPropagation").asText(""))
         .isEqualTo(rootfsPropagation == null ? "" : rootfsPropagation);
+  }
+
+  @Test
+  void propagationNeedsAHostMountThatPropagates() {
+    List<MountInfo> host = MountInfo.parse(SHARED_ROOT);
+    SpecMounts.requirePropagating(Path.of("/srv/x"), MountPropagation.BIDIRECTIONAL, "/x", host);
+    SpecMounts.requirePropagating(
+        Path.of("/mnt/slave/x"), MountPropagation.HOST_TO_CONTAINER, "/x", host);
+    assertThatThrownBy(
+            () ->
+                SpecMounts.requirePropagating(
+                    Path.of("/mnt/slave/x"), MountPropagation.BIDIRECTIONAL, "/x", host))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("/mnt/slave is not shared");
+    assertThatThrownBy(
+            () ->
+                SpecMounts.requirePropagating(
+                    Path.of("/mnt/private/x"), MountPropagation.HOST_TO_CONTAINER, "/x", host))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("/mnt/private is private");
   }
 
   @Test
