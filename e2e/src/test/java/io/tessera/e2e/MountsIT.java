@@ -13,6 +13,7 @@ import io.tessera.cri.v1.Device;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.ImageSpec;
+import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.Mount;
 import io.tessera.cri.v1.MountPropagation;
 import io.tessera.cri.v1.PodSandboxConfig;
@@ -284,6 +285,11 @@ class MountsIT {
           assertThat(e.getStatus().getDescription()).contains(source.toString());
         }
       }
+      // A refused create leaves no container behind.
+      assertThat(
+              rt().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
+          .extracting(c -> c.getMetadata().getName())
+          .noneMatch(n -> n.startsWith("no-"));
     } finally {
       host("umount", source.toString());
     }
