@@ -1,8 +1,12 @@
 package io.tessera.sandbox.spec;
 
+import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.oci.spec.OciSpecs;
 import io.tessera.sandbox.model.Capabilities;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,8 +15,9 @@ import java.util.Set;
 
 /**
  * A container's capability set from CRI's add/drop lists, with containerd's reading of "ALL": add
- * ALL starts from every capability, drop ALL from none, then the named adds and drops apply in that
- * order (so add X with drop ALL grants exactly X). Pure.
+ * ALL starts from every capability the host grants, drop ALL from none, then the named adds and
+ * drops apply in that order (so add X with drop ALL grants exactly X). Pure, but for {@link
+ * #hostBounding()}.
  */
 final class CapabilitySets {
   /** Every Linux capability, CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40), in number order. */
@@ -62,14 +67,21 @@ final class CapabilitySets {
 
   private CapabilitySets() {}
 
-  /** The bounding/effective/permitted set: defaults changed by {@code caps}, or ALL. */
-  static List<String> granted(Capabilities caps, boolean privileged) {
+  /**
+   * The bounding/effective/permitted set: defaults changed by {@code caps}, or, for a privileged
+   * container, everything {@code host} holds.
+   *
+   * @param host the capabilities the daemon may pass on (its bounding set): "all" means these, not
+   *     every capability the kernel knows, because a runtime asked for one outside the daemon's
+   *     bounding set fails the create with EPERM (as where the daemon itself runs confined)
+   */
+  static List<String> granted(Capabilities caps, boolean privileged, List<String> host) {
     if (privileged) {
-      return ALL;
+      return List.copyOf(host);
     }
     Set<String> set = new LinkedHashSet<>(OciSpecs.DEFAULT_CAPABILITIES);
     if (caps.add().stream().anyMatch(CapabilitySets::isAll)) {
-      set = new LinkedHashSet<>(ALL);
+      set = new LinkedHashSet<>(host);
     }
     if (caps.drop().stream().anyMatch(CapabilitySets::isAll)) {
       set.clear();
@@ -100,6 +112,40 @@ final class CapabilitySets {
       }
     }
     return out;
+  }
+
+  /**
+   * The capabilities named by a {@code CapBnd} (or other Cap*) hex mask of proc(5)'s
+   * /proc/[pid]/status, in number order; bits past {@link #ALL} (a newer kernel's) are ignored.
+   */
+  static List<String> fromMask(long mask) {
+    List<String> out = new ArrayList<>();
+    for (int bit = 0; bit < ALL.size(); bit++) {
+      if ((mask & (1L << bit)) != 0) {
+        out.add(ALL.get(bit));
+      }
+    }
+    return out;
+  }
+
+  /** The CapBnd mask in the text of a /proc/[pid]/status file. */
+  static long boundingMask(String procStatus) {
+    return procStatus
+        .lines()
+        .filter(l -> l.startsWith("CapBnd:"))
+        .map(l -> Long.parseUnsignedLong(l.substring("CapBnd:".length()).strip(), 16))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no CapBnd line in the process status"));
+  }
+
+  /** This process's bounding set: what it can hand on to a container it starts. */
+  static List<String> hostBounding() {
+    Path status = Path.of("/proc/self/status");
+    try {
+      return fromMask(boundingMask(Files.readString(status)));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InternalException("read the capability bounding set from " + status, e);
+    }
   }
 
   /** "net_admin", "NET_ADMIN" and "CAP_NET_ADMIN" all name CAP_NET_ADMIN. */

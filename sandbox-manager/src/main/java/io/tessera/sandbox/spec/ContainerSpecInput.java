@@ -1,5 +1,6 @@
 package io.tessera.sandbox.spec;
 
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.proc.OomScoreAdj;
 import io.tessera.sandbox.model.ContainerConfig;
@@ -9,12 +10,14 @@ import io.tessera.storage.image.ImageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Everything {@link ContainerSpecs#build} needs to write one container's OCI spec: the requests,
@@ -34,6 +37,9 @@ import java.util.function.Predicate;
  * @param oomScoreAdjFloor the daemon's own oom_score_adj: requested values are clamped to it
  * @param cgroupV2 whether the host runs the unified hierarchy (a cgroup namespace is made only
  *     then, as containerd does)
+ * @param hostCapabilities what the daemon may grant (its bounding set): a privileged container's
+ *     capabilities, and what "add ALL" means
+ * @param hostMounts the host's mount table, read only for mounts asking for propagation
  * @param hostPathExists used to detect AppArmor (/sys/kernel/security/apparmor) and SELinux
  *     (/sys/fs/selinux) on the host
  */
@@ -56,6 +62,8 @@ public record ContainerSpecInput(
     int oomScoreAdjFloor,
     HostDevices hostDevices,
     boolean cgroupV2,
+    List<String> hostCapabilities,
+    Supplier<List<MountInfo>> hostMounts,
     Predicate<Path> hostPathExists) {
 
   public ContainerSpecInput {
@@ -75,6 +83,8 @@ public record ContainerSpecInput(
     Objects.requireNonNull(seccompProfiles, "seccomp profiles");
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(hostDevices, "host devices");
+    hostCapabilities = List.copyOf(hostCapabilities);
+    Objects.requireNonNull(hostMounts, "host mounts");
     Objects.requireNonNull(hostPathExists, "host path predicate");
   }
 
@@ -86,7 +96,8 @@ public record ContainerSpecInput(
    * Collects the fields; not thread-safe. Required: pod, config, image, containerId, rootfs,
    * cgroupsPath, hostsFile, resolvConfFile, hostnameFile, seccompProfiles. Defaults: no pod
    * namespaces, no pid source, no target containers, no shm dir, this host's arch, this process's
-   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, {@link Files#exists}.
+   * oom_score_adj, {@link HostDevices#system()}, cgroup v1, this process's capability bounding set
+   * and mount table, {@link Files#exists}.
    */
   public static final class Builder {
     private PodSandbox pod;
@@ -106,6 +117,8 @@ public record ContainerSpecInput(
     private String arch;
     private Integer oomScoreAdjFloor;
     private HostDevices hostDevices = HostDevices.system();
+    private List<String> hostCapabilities;
+    private Supplier<List<MountInfo>> hostMounts = MountInfo::current;
     private boolean cgroupV2;
     private Predicate<Path> hostPathExists = p -> Files.exists(p);
 
@@ -207,6 +220,16 @@ public record ContainerSpecInput(
       return this;
     }
 
+    public Builder hostCapabilities(List<String> v) {
+      this.hostCapabilities = v;
+      return this;
+    }
+
+    public Builder hostMounts(Supplier<List<MountInfo>> v) {
+      this.hostMounts = v;
+      return this;
+    }
+
     public Builder hostPathExists(Predicate<Path> v) {
       this.hostPathExists = v;
       return this;
@@ -232,6 +255,8 @@ public record ContainerSpecInput(
           oomScoreAdjFloor != null ? oomScoreAdjFloor : OomScoreAdj.current(),
           hostDevices,
           cgroupV2,
+          hostCapabilities != null ? hostCapabilities : CapabilitySets.hostBounding(),
+          hostMounts,
           hostPathExists);
     }
   }

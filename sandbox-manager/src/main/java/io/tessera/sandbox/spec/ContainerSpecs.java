@@ -51,8 +51,7 @@ import java.util.Set;
  * image's declared VOLUMEs are not given their own directories (containerd makes an empty dir per
  * volume): writes there land in the container's writable layer, which has the same lifetime. The
  * AppArmor RuntimeDefault profile is not applied (Tessera loads no profile of its own); an
- * explicitly named Localhost profile is. Mount propagation does not check that the host source is
- * itself shared or slave.
+ * explicitly named Localhost profile is.
  */
 public final class ContainerSpecs {
   /** CRI annotation keys containerd writes, which tools and runtimes read back. */
@@ -78,7 +77,8 @@ public final class ContainerSpecs {
    * @throws InvalidArgumentException when the request cannot be honoured: no command, unknown user,
    *     group or capability, a missing mount host path or device, a bad container path, a node-wide
    *     sysctl, a privileged container in a non-privileged pod, a bad seccomp profile
-   * @throws FailedPreconditionException when the pod lacks a namespace the container must join
+   * @throws FailedPreconditionException when the pod lacks a namespace the container must join, or
+   *     a mount asks for propagation its host path's mount cannot give
    * @throws NotFoundException when a TARGET pid namespace's container does not run
    */
   public static Spec build(ContainerSpecInput in) {
@@ -106,8 +106,13 @@ public final class ContainerSpecs {
     String group = RootfsFiles.read(in.rootfs(), "/etc/group").orElse("");
     p.user(Users.resolve(sc, img.user(), psc.supplementalGroups(), passwd, group));
 
-    List<String> caps = CapabilitySets.granted(sc.capabilities(), privileged);
-    p.capabilities(Capabilities.of(caps).ambient(CapabilitySets.ambient(sc.capabilities(), caps)));
+    List<String> caps =
+        CapabilitySets.granted(sc.capabilities(), privileged, in.hostCapabilities());
+    List<String> ambient = CapabilitySets.ambient(sc.capabilities(), caps);
+    // capabilities(7): a capability can be raised into the ambient set only when it is both
+    // permitted and inheritable; runc only warns when the raise fails, so without the inheritable
+    // set the ambient request silently vanished.
+    p.capabilities(Capabilities.of(caps).inheritable(ambient).ambient(ambient));
     p.noNewPrivileges(sc.noNewPrivs());
     c.linux()
         .resources()
@@ -327,7 +332,7 @@ public final class ContainerSpecs {
       addPodFile(extra, requested, Path.of("/dev/shm"), "/dev/shm", false);
     }
     for (io.tessera.sandbox.model.Mount m : in.config().mounts()) {
-      extra.add(SpecMounts.criMount(m, spec));
+      extra.add(SpecMounts.criMount(m, spec, in.hostMounts()));
     }
     List<Mount> all = new ArrayList<>();
     for (Mount d : spec.mounts()) {
@@ -365,23 +370,47 @@ public final class ContainerSpecs {
     }
     for (Device d : requested) {
       String dest = SpecMounts.containerPath(d.containerPath());
-      HostDevice h =
-          host.stat(Path.of(d.hostPath()))
-              .orElseThrow(
-                  () ->
-                      new InvalidArgumentException(
-                          what
-                              + ": device "
-                              + d.hostPath()
-                              + " does not exist or is not a character or block device"));
-      linux.devices().removeIf(existing -> existing.path().equals(dest));
-      linux.devices().add(node(dest, h));
-      if (!privileged) {
-        String access = d.permissions().isEmpty() ? "rwm" : d.permissions();
-        rules.add(rule(true, h, access));
+      Path hostPath = Path.of(d.hostPath());
+      Map<String, HostDevice> nodes = new LinkedHashMap<>();
+      Optional<HostDevice> single = host.stat(hostPath);
+      if (single.isPresent()) {
+        nodes.put(dest, single.get());
+      } else {
+        // containerd's reading of a directory: each node below it, at the same relative path.
+        Path real = realPath(hostPath);
+        for (HostDevice h : host.under(hostPath)) {
+          Path rel = real.relativize(Path.of(h.path()));
+          nodes.put(Path.of(dest).resolve(rel).toString(), h);
+        }
       }
+      if (nodes.isEmpty()) {
+        throw new InvalidArgumentException(
+            what
+                + ": device "
+                + d.hostPath()
+                + " does not exist, or is not a character or block device nor a directory of"
+                + " them");
+      }
+      String access = d.permissions().isEmpty() ? "rwm" : d.permissions();
+      nodes.forEach(
+          (path, h) -> {
+            linux.devices().removeIf(existing -> existing.path().equals(path));
+            linux.devices().add(node(path, h));
+            if (!privileged) {
+              rules.add(rule(true, h, access));
+            }
+          });
     }
     return rules;
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      // Only an existing directory has nodes under it; a missing one fails just after.
+      return p.toAbsolutePath().normalize();
+    }
   }
 
   private static LinuxDevice node(String path, HostDevice d) {

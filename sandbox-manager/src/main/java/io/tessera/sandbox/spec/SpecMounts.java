@@ -1,16 +1,20 @@
 package io.tessera.sandbox.spec;
 
+import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.UnimplementedException;
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.oci.spec.Mount;
 import io.tessera.kernel.oci.spec.Spec;
+import io.tessera.sandbox.model.MountPropagation;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Mount assembly for container specs, following containerd's CRI plugin. Stateless. */
 final class SpecMounts {
@@ -22,7 +26,8 @@ final class SpecMounts {
    *
    * @throws InvalidArgumentException for a relative or "/" container path or a missing host path
    */
-  static Mount criMount(io.tessera.sandbox.model.Mount m, Spec spec) {
+  static Mount criMount(
+      io.tessera.sandbox.model.Mount m, Spec spec, Supplier<List<MountInfo>> hostMounts) {
     if (m.image().isPresent()) {
       throw new UnimplementedException(
           "mount at " + m.containerPath() + ": image volumes are not supported");
@@ -47,6 +52,9 @@ final class SpecMounts {
     } catch (IOException e) {
       throw new InternalException("mount at " + dest + ": resolve host path " + m.hostPath(), e);
     }
+    if (m.propagation() != MountPropagation.PRIVATE) {
+      requirePropagating(source, m.propagation(), dest, hostMounts.get());
+    }
     List<String> options = new ArrayList<>();
     switch (m.propagation()) {
       case PRIVATE -> options.add("rprivate");
@@ -63,6 +71,50 @@ final class SpecMounts {
     }
     options.add(m.readonly() ? "ro" : "rw");
     return Mount.bind(source.toString(), dest, options);
+  }
+
+  /**
+   * As containerd: rslave only follows a source whose mount is shared or a slave, rshared needs a
+   * shared one; otherwise the runtime succeeds and the container silently gets no propagation.
+   *
+   * @throws FailedPreconditionException when the mount holding {@code source} does not propagate
+   */
+  static void requirePropagating(
+      Path source, MountPropagation propagation, String dest, List<MountInfo> mounts) {
+    MountInfo holder = null;
+    for (MountInfo mi : mounts) {
+      Path point = Path.of(mi.mountPoint().replace("\\040", " "));
+      if (source.startsWith(point)
+          && (holder == null
+              || point.getNameCount() >= Path.of(holder.mountPoint()).getNameCount())) {
+        holder = mi;
+      }
+    }
+    if (holder == null) {
+      throw new FailedPreconditionException("mount at " + dest + ": no host mount holds " + source);
+    }
+    boolean shared = holder.optionalFields().stream().anyMatch(f -> f.startsWith("shared:"));
+    boolean slave = holder.optionalFields().stream().anyMatch(f -> f.startsWith("master:"));
+    if (propagation == MountPropagation.BIDIRECTIONAL && !shared) {
+      throw new FailedPreconditionException(
+          "mount at "
+              + dest
+              + ": bidirectional propagation needs host path "
+              + source
+              + " on a shared mount, but "
+              + holder.mountPoint()
+              + " is not shared");
+    }
+    if (propagation == MountPropagation.HOST_TO_CONTAINER && !shared && !slave) {
+      throw new FailedPreconditionException(
+          "mount at "
+              + dest
+              + ": host-to-container propagation needs host path "
+              + source
+              + " on a shared or slave mount, but "
+              + holder.mountPoint()
+              + " is private");
+    }
   }
 
   /** A pod file (hosts, resolv.conf, hostname, shm) bind-mounted private. */

@@ -45,13 +45,30 @@ final class SystemHostDevices implements HostDevices {
 
   @Override
   public List<HostDevice> list() {
+    return walk(Path.of("/dev"));
+  }
+
+  @Override
+  public List<HostDevice> under(Path dir) {
+    Path real;
+    try {
+      real = dir.toRealPath();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new InternalException("resolve device directory " + dir, e);
+    }
+    return Files.isDirectory(real) ? walk(real) : List.of();
+  }
+
+  private static List<HostDevice> walk(Path dir) {
     List<HostDevice> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(Path.of("/dev"))) {
+    try (Stream<Path> walk = Files.walk(dir)) {
       walk.filter(p -> SKIPPED_DIRS.stream().noneMatch(d -> p.startsWith(d)))
           .filter(p -> !Files.isSymbolicLink(p))
           .forEach(p -> node(p).ifPresent(out::add));
     } catch (IOException | UncheckedIOException e) {
-      throw new InternalException("list host devices under /dev", e);
+      throw new InternalException("list host devices under " + dir, e);
     }
     out.sort(Comparator.comparing(HostDevice::path));
     return out;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.oci.spec.OciSpecs;
 import io.tessera.kernel.oci.spec.Spec;
@@ -59,12 +60,20 @@ class ContainerSpecsTest {
   private Path podDir;
 
   /** Devices the tests pretend the host has: /dev/null, /dev/sda, /dev/fuse. */
+  /** A host whose root mount is shared and /mnt/private is a private mount. */
+  private static final String SHARED_ROOT =
+      "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+          + "40 27 0:50 / /mnt/private rw,relatime - tmpfs tmpfs rw\n"
+          + "41 27 0:51 / /mnt/slave rw,relatime master:7 - tmpfs tmpfs rw\n";
+
   private static final class FakeDevices implements HostDevices {
     final List<HostDevice> devices =
         List.of(
             new HostDevice("/dev/fuse", "c", 10, 229, 0666, 0, 0),
             new HostDevice("/dev/null", "c", 1, 3, 0666, 0, 0),
-            new HostDevice("/dev/sda", "b", 8, 0, 0660, 0, 6));
+            new HostDevice("/dev/sda", "b", 8, 0, 0660, 0, 6),
+            new HostDevice("/dev/snd/controlC0", "c", 116, 0, 0660, 0, 29),
+            new HostDevice("/dev/snd/pcm/p0", "c", 116, 16, 0660, 0, 29));
 
     @Override
     public Optional<HostDevice> stat(Path hostPath) {
@@ -173,6 +182,8 @@ class ContainerSpecsTest {
         .arch("x86_64")
         .oomScoreAdjFloor(-500)
         .hostDevices(new FakeDevices())
+        .hostCapabilities(CapabilitySets.ALL)
+        .hostMounts(() -> MountInfo.parse(SHARED_ROOT))
         .hostPathExists(p -> false);
   }
 
@@ -414,6 +425,8 @@ class ContainerSpecsTest {
     assertThat(strings(caps.at("/bounding"))).containsExactly("CAP_NET_ADMIN", "CAP_SYS_TIME");
     assertThat(strings(caps.at("/effective"))).containsExactly("CAP_NET_ADMIN", "CAP_SYS_TIME");
     assertThat(strings(caps.at("/ambient"))).containsExactly("CAP_SYS_TIME");
+    assertThat(strings(caps.at("/inheritable"))).containsExactly("CAP_SYS_TIME");
+    assertThat(strings(build(config().build()).at("/process/capabilities/inheritable"))).isEmpty();
   }
 
   @Test
@@ -474,6 +487,9 @@ class ContainerSpecsTest {
     PodSandbox pod = pod(LinuxSandboxSecurityContext.builder().privileged(true).build(), Map.of());
     JsonNode spec = build(input(c).pod(pod).hostPathExists(p -> true));
     assertThat(spec.at("/process/capabilities/bounding")).hasSize(41);
+    JsonNode confined = build(input(c).pod(pod).hostCapabilities(List.of("CAP_CHOWN", "CAP_KILL")));
+    assertThat(strings(confined.at("/process/capabilities/effective")))
+        .containsExactly("CAP_CHOWN", "CAP_KILL");
     assertThat(spec.at("/linux/maskedPaths").isMissingNode()).isTrue();
     assertThat(spec.at("/linux/readonlyPaths").isMissingNode()).isTrue();
     assertThat(spec.at("/linux/seccomp").isMissingNode()).isTrue();
@@ -482,7 +498,7 @@ class ContainerSpecsTest {
     assertThat(strings(mount(spec, "/sys/fs/cgroup").at("/options")))
         .contains("rw")
         .doesNotContain("ro");
-    assertThat(spec.at("/linux/devices")).hasSize(3);
+    assertThat(spec.at("/linux/devices")).hasSize(5);
     assertThat(spec.at("/linux/devices/2/path").asText()).isEqualTo("/dev/sda");
     assertThat(spec.at("/linux/devices/2/type").asText()).isEqualTo("b");
     assertThat(spec.at("/linux/resources/devices").toString())
@@ -581,6 +597,26 @@ class ContainerSpecsTest {
   }
 
   @Test
+  void propagationNeedsAHostMountThatPropagates() {
+    List<MountInfo> host = MountInfo.parse(SHARED_ROOT);
+    SpecMounts.requirePropagating(Path.of("/srv/x"), MountPropagation.BIDIRECTIONAL, "/x", host);
+    SpecMounts.requirePropagating(
+        Path.of("/mnt/slave/x"), MountPropagation.HOST_TO_CONTAINER, "/x", host);
+    assertThatThrownBy(
+            () ->
+                SpecMounts.requirePropagating(
+                    Path.of("/mnt/slave/x"), MountPropagation.BIDIRECTIONAL, "/x", host))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("/mnt/slave is not shared");
+    assertThatThrownBy(
+            () ->
+                SpecMounts.requirePropagating(
+                    Path.of("/mnt/private/x"), MountPropagation.HOST_TO_CONTAINER, "/x", host))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("/mnt/private is private");
+  }
+
+  @Test
   void mountsResolveSymlinksAndSortParentsFirst() throws Exception {
     Path real = Files.createDirectories(tmp.resolve("real"));
     Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
@@ -653,6 +689,30 @@ class ContainerSpecsTest {
     assertThatThrownBy(() -> ContainerSpecs.build(input(missing).build()))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("/dev/missing");
+  }
+
+  @Test
+  void aDeviceDirectoryGrantsEachNodeBelowIt() throws Exception {
+    ContainerConfig c =
+        config().devices(List.of(new Device("/dev/sound", "/dev/snd", "rw"))).build();
+    JsonNode spec = build(c);
+    assertThat(spec.at("/linux/devices").findValuesAsText("path"))
+        .containsExactly("/dev/sound/controlC0", "/dev/sound/pcm/p0");
+    assertThat(spec.at("/linux/resources/devices").toString())
+        .isEqualTo(
+            "[{\"allow\":false,\"access\":\"rwm\"},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":116,\"minor\":0,\"access\":\"rw\"},"
+                + "{\"allow\":true,\"type\":\"c\",\"major\":116,\"minor\":16,"
+                + "\"access\":\"rw\"}]");
+  }
+
+  @Test
+  void systemHostDevicesListsADirectory() throws Exception {
+    assertThat(HostDevices.system().under(Path.of("/dev/net")))
+        .extracting(HostDevice::path)
+        .containsExactly("/dev/net/tun");
+    assertThat(HostDevices.system().under(Path.of("/dev/null"))).isEmpty();
+    assertThat(HostDevices.system().under(tmp.resolve("absent"))).isEmpty();
   }
 
   @Test
