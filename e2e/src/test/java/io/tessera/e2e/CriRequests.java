@@ -69,6 +69,12 @@ final class CriRequests {
       return this;
     }
 
+    PodBuilder withHostIpcAndPid() {
+      ns.setIpc(NamespaceMode.NODE);
+      ns.setPid(NamespaceMode.NODE);
+      return this;
+    }
+
     PodBuilder withSharedPidNamespace() {
       ns.setPid(NamespaceMode.POD);
       return this;

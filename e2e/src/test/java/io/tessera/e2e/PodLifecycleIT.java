@@ -226,6 +226,74 @@ class PodLifecycleIT {
   }
 
   @Test
+  void namespacedSysctlsAreSetInsideThePod() {
+    PodSandboxConfig podConfig =
+        CriRequests.podSandbox("tuned", logs)
+            .withSysctl("net.ipv4.ip_unprivileged_port_start", "0")
+            .withSysctl("kernel.shmmni", "1234")
+            .build();
+    String pod = runPod(podConfig);
+    String ctr = createContainer(pod, podConfig, "app", "sleep", "1000");
+    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+    assertThat(
+            exec(ctr, 10, "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")
+                .getStdout()
+                .toStringUtf8())
+        .isEqualTo("0\n");
+    assertThat(exec(ctr, 10, "cat", "/proc/sys/kernel/shmmni").getStdout().toStringUtf8())
+        .isEqualTo("1234\n");
+    removePod(pod);
+    // A sysctl that is not namespaced is refused and leaves no pod.
+    assertThat(
+            codeOf(
+                () ->
+                    runPod(
+                        CriRequests.podSandbox("untuned", logs)
+                            .withSysctl("vm.swappiness", "1")
+                            .build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+        .noneMatch(p -> p.getMetadata().getName().equals("untuned"));
+  }
+
+  @Test
+  void hostIpcAndHostPidShareTheHostsNamespaces() throws Exception {
+    PodSandboxConfig podConfig = CriRequests.podSandbox("hostns", logs).withHostIpcAndPid().build();
+    String pod = runPod(podConfig);
+    io.tessera.cri.v1.ContainerConfig.Builder c =
+        CriRequests.container("app", image, "sleep", "1000");
+    c.getLinuxBuilder()
+        .getSecurityContextBuilder()
+        .setNamespaceOptions(
+            io.tessera.cri.v1.NamespaceOption.newBuilder()
+                .setNetwork(io.tessera.cri.v1.NamespaceMode.POD)
+                .setIpc(io.tessera.cri.v1.NamespaceMode.NODE)
+                .setPid(io.tessera.cri.v1.NamespaceMode.NODE));
+    String ctr =
+        rt().createContainer(
+                CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(pod)
+                    .setConfig(c)
+                    .setSandboxConfig(podConfig)
+                    .build())
+            .getContainerId();
+    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+    String info =
+        rt().containerStatus(
+                ContainerStatusRequest.newBuilder().setContainerId(ctr).setVerbose(true).build())
+            .getInfoMap()
+            .get("info");
+    long hostPid = Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
+    long self = ProcessHandle.current().pid();
+    assertThat(Leaks.namespaceOf(hostPid, "ipc")).isEqualTo(Leaks.namespaceOf(self, "ipc"));
+    assertThat(Leaks.namespaceOf(hostPid, "pid")).isEqualTo(Leaks.namespaceOf(self, "pid"));
+    assertThat(Leaks.namespaceOf(hostPid, "net")).isNotEqualTo(Leaks.namespaceOf(self, "net"));
+    // With the host's pid namespace the container sees the host's processes (this test's JVM).
+    assertThat(exec(ctr, 10, "ps").getStdout().toStringUtf8()).contains("java");
+    removePod(pod);
+  }
+
+  @Test
   void containerThatExitsReportsItsCodeAndReason() {
     PodSandboxConfig podConfig = CriRequests.podSandbox("job", logs).build();
     String pod = runPod(podConfig);
