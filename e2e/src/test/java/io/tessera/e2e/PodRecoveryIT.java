@@ -156,6 +156,38 @@ class PodRecoveryIT {
   }
 
   @Test
+  void aCreateInterruptedBeforeItsRecordIsRolledBackAtStartUp() throws Exception {
+    PodSandboxConfig pod = CriRequests.podSandbox("interrupted", logs).build();
+    String podId =
+        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+            .getPodSandboxId();
+    String id = run(pod, podId, CriRequests.container("half", image, "sleep", "1003"));
+    daemon.crashAndRestart(
+        () -> {
+          // As if the daemon died between `runc create` and writing the record.
+          Path record = daemon.dirs().root().resolve("containers").resolve(id);
+          try (var files = Files.walk(record)) {
+            for (Path f :
+                (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+              Files.delete(f);
+            }
+          }
+        });
+    assertThat(rt().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
+        .isEmpty();
+    assertThat(Leaks.mountsUnder(daemon.dirs().state().resolve("containers"))).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(Leaks.processesMentioning(daemon.dirs().state(), daemon.process().pid()))
+                    .noneMatch(p -> p.contains(id)));
+    assertThat(daemon.dirs().state().resolve("runc").resolve(id)).doesNotExist();
+    assertThat(daemon.dirs().root().resolve("snapshots").resolve(id)).doesNotExist();
+    rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+  }
+
+  @Test
   void sharedPidNamespaceIsHeldByCatatonit() {
     PodSandboxConfig pod = CriRequests.podSandbox("shared", logs).withSharedPidNamespace().build();
     String podId =

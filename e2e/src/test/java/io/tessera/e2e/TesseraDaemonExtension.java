@@ -182,9 +182,25 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
    * daemon's log is kept apart; the error-line check applies to the new one.
    */
   public void crashAndRestart() {
+    crashAndRestart(() -> {});
+  }
+
+  /** What a test does to the daemon's files while it is down. */
+  @FunctionalInterface
+  public interface WhileDown {
+    void run() throws Exception;
+  }
+
+  /** {@link #crashAndRestart()}, running {@code whileDown} between the kill and the restart. */
+  public void crashAndRestart(WhileDown whileDown) {
     client.close();
     daemon.kill();
     earlier.add(daemon);
+    try {
+      whileDown.run();
+    } catch (Exception e) {
+      throw new AssertionError("changing the daemon's files while it was down failed", e);
+    }
     daemon = TesseraProcess.start(dirs, extraArgs).awaitServing();
     client = CriClient.connect(dirs.socket());
   }

@@ -134,8 +134,59 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
       names.reserve(Names.container(c.metadata(), podMetadata(c)), c.id());
       reconcile(c);
     }
+    removeOrphans();
     watcher = ExitWatcher.start(state.exits(), this::onExit);
     return report;
+  }
+
+  /**
+   * Rolls back creates that a crash interrupted before their record was written: runtime
+   * containers, bundles with their rootfs mounts, and snapshots that no container or pod record
+   * names. Pod infra processes use the pod's id, so pods are known too.
+   */
+  private void removeOrphans() {
+    Set<String> known = new HashSet<>();
+    store.list().forEach(c -> known.add(c.id()));
+    pods.all().forEach(p -> known.add(p.id()));
+    for (OciRuntime rt : runtimes.values()) {
+      try {
+        for (RuntimeState s : rt.list()) {
+          if (!known.contains(s.id())) {
+            LOG.warn(
+                "removing {} container {} that no record names (interrupted create)",
+                rt.name(),
+                s.id());
+            rt.delete(s.id(), true);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("listing {} containers for orphans failed: {}", rt.name(), e.getMessage());
+      }
+    }
+    Path containersDir = state.containerDir("x").getParent();
+    if (Files.isDirectory(containersDir)) {
+      try (var dirs = Files.list(containersDir)) {
+        for (Path d : (Iterable<Path>) dirs::iterator) {
+          String id = d.getFileName().toString();
+          if (!known.contains(id)) {
+            LOG.warn("removing leftovers of container {} that no record names", id);
+            cleanLeftovers(id);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cleaning orphan container dirs failed: {}", e.getMessage());
+      }
+    }
+    for (String key : snapshots.list()) {
+      if (!known.contains(key)) {
+        try {
+          snapshots.remove(key);
+          LOG.warn("removed snapshot {} that no container names", key);
+        } catch (RuntimeException e) {
+          LOG.warn("removing orphan snapshot {} failed: {}", key, e.getMessage());
+        }
+      }
+    }
   }
 
   private io.tessera.sandbox.model.PodSandboxMetadata podMetadata(Container c) {
