@@ -2,6 +2,8 @@ package io.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ImageSpec;
@@ -13,6 +15,7 @@ import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
+import io.tessera.cri.v1.UpdateContainerResourcesRequest;
 import io.tessera.storage.testing.TestImage;
 import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
@@ -150,5 +153,69 @@ class ResourcesIT {
     assertThat(reported.getCpuPeriod()).isEqualTo(100000);
     assertThat(reported.getMemoryLimitInBytes()).isEqualTo(64 * MIB);
     assertThat(reported.getCpusetCpus()).isEqualTo("0");
+  }
+
+  @Test
+  void updateChangesARunningContainersCgroupsAndStatus() throws Exception {
+    runPod("res-update");
+    String ctr =
+        runContainer(
+            "updated",
+            LinuxContainerResources.newBuilder()
+                .setCpuQuota(50000)
+                .setCpuPeriod(100000)
+                .setMemoryLimitInBytes(64 * MIB)
+                .build(),
+            "sleep",
+            "3600");
+    assertThat(cgroupFile(ctr, "memory", "memory.limit_in_bytes"))
+        .isEqualTo(Long.toString(64 * MIB));
+
+    rt().updateContainerResources(
+            UpdateContainerResourcesRequest.newBuilder()
+                .setContainerId(ctr)
+                .setLinux(
+                    LinuxContainerResources.newBuilder()
+                        .setCpuQuota(20000)
+                        .setCpuPeriod(100000)
+                        .setMemoryLimitInBytes(96 * MIB))
+                .build());
+
+    assertThat(cgroupFile(ctr, "memory", "memory.limit_in_bytes"))
+        .isEqualTo(Long.toString(96 * MIB));
+    assertThat(cgroupFile(ctr, "cpu", "cpu.cfs_quota_us")).isEqualTo("20000");
+    LinuxContainerResources reported = status(ctr).getResources().getLinux();
+    assertThat(reported.getMemoryLimitInBytes()).isEqualTo(96 * MIB);
+    assertThat(reported.getCpuQuota()).isEqualTo(20000);
+  }
+
+  @Test
+  void updateOfAnUnknownContainerIsNotFoundAndWithoutIdInvalid() {
+    assertThat(
+            codeOf(
+                () ->
+                    rt().updateContainerResources(
+                            UpdateContainerResourcesRequest.newBuilder()
+                                .setContainerId("0123456789abcdef")
+                                .setLinux(LinuxContainerResources.getDefaultInstance())
+                                .build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(
+            codeOf(
+                () ->
+                    rt().updateContainerResources(
+                            UpdateContainerResourcesRequest.newBuilder()
+                                .setLinux(LinuxContainerResources.getDefaultInstance())
+                                .build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  private static Status.Code codeOf(Runnable r) {
+    try {
+      r.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
   }
 }

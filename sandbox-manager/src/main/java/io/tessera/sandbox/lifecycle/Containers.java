@@ -24,6 +24,7 @@ import io.tessera.sandbox.model.ContainerConfig;
 import io.tessera.sandbox.model.ContainerRuntimeFacts;
 import io.tessera.sandbox.model.ContainerState;
 import io.tessera.sandbox.model.ContainerStatus;
+import io.tessera.sandbox.model.LinuxContainerResources;
 import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
 import io.tessera.sandbox.seccomp.SeccompProfiles;
@@ -521,6 +522,32 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
     }
     Spec spec = SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class);
     return runtime(c).exec(c.id(), OciSpecs.execProcess(spec.process(), cmd), timeout);
+  }
+
+  /**
+   * UpdateContainerResources: applies new cgroup limits through the OCI runtime and records them in
+   * the container's status. Fields left 0 or empty keep their current value in the cgroup.
+   *
+   * @throws FailedPreconditionException the container is neither CREATED nor RUNNING
+   */
+  public void updateResources(String idOrPrefix, LinuxContainerResources resources) {
+    Container c = store.get(idOrPrefix);
+    if (c.state() != ContainerState.CREATED && c.state() != ContainerState.RUNNING) {
+      throw new FailedPreconditionException(
+          "UpdateContainerResources "
+              + c.id()
+              + ": container is "
+              + c.state()
+              + ", not CREATED or RUNNING");
+    }
+    try {
+      runtime(c).update(c.id(), SpecJson.toJson(ContainerSpecs.resources(resources)));
+    } catch (TesseraException e) {
+      throw TesseraException.sameKind(
+          e, "UpdateContainerResources " + c.id() + ": " + e.getMessage());
+    }
+    store.update(c.id(), s -> s.withResources(Optional.of(resources)));
+    LOG.info("container {} resources updated", c.id());
   }
 
   /** ReopenContainerLog: asks conmon to reopen the log file (after kubelet rotated it). */
