@@ -1,9 +1,11 @@
 package io.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.tessera.cri.v1.ContainerState;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ImageSpec;
@@ -14,6 +16,7 @@ import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
+import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.UpdateContainerResourcesRequest;
 import io.tessera.storage.testing.TestImage;
@@ -21,6 +24,7 @@ import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -208,6 +212,39 @@ class ResourcesIT {
                                 .setLinux(LinuxContainerResources.getDefaultInstance())
                                 .build())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void containerOverItsMemoryLimitIsOomKilled() {
+    runPod("res-oom");
+    String ctr =
+        runContainer(
+            "hog",
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16 * MIB).build(),
+            "sh",
+            "-c",
+            "x=a; while true; do x=$x$x; done");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status(ctr).getState() == ContainerState.CONTAINER_EXITED);
+    io.tessera.cri.v1.ContainerStatus s = status(ctr);
+    assertThat(s.getExitCode()).isEqualTo(137);
+    assertThat(s.getReason()).isEqualTo("OOMKilled");
+  }
+
+  @Test
+  void killedContainerWithoutOomIsAnError() {
+    runPod("res-kill");
+    String ctr =
+        runContainer(
+            "killed",
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64 * MIB).build(),
+            "sleep",
+            "3600");
+    rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(0).build());
+    io.tessera.cri.v1.ContainerStatus s = status(ctr);
+    assertThat(s.getExitCode()).isEqualTo(137);
+    assertThat(s.getReason()).isEqualTo("Error");
   }
 
   private static Status.Code codeOf(Runnable r) {

@@ -1,5 +1,6 @@
 package io.tessera.sandbox.lifecycle;
 
+import io.tessera.kernel.cgroup.OomKills;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
@@ -441,9 +442,12 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
   }
 
   private void recordExit(String id, int exitCode) {
-    if (store.find(id).isEmpty()) {
+    Optional<Container> found = store.find(id);
+    if (found.isEmpty()) {
       return;
     }
+    boolean oomKilled =
+        found.get().state() != ContainerState.EXITED && exitCode == 137 && oomKilled(found.get());
     long finished = exitTime(id);
     store.update(
         id,
@@ -453,10 +457,27 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
                 : s.withExited(
                     Math.max(finished, Math.max(s.createdAt(), s.startedAt())),
                     exitCode,
-                    ContainerStatus.exitReason(exitCode, false),
+                    ContainerStatus.exitReason(exitCode, oomKilled),
                     ""));
     exits.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(exitCode);
     LOG.info("container {} exited with {}", id, exitCode);
+  }
+
+  /**
+   * Whether the kernel's OOM killer killed in the container's memory cgroup. runc removes that
+   * cgroup only on delete, so its counter is still there when conmon reports the exit.
+   */
+  private boolean oomKilled(Container c) {
+    try {
+      String cgroup =
+          SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class)
+              .linux()
+              .cgroupsPath();
+      return cgroup != null && OomKills.count(cgroup).orElse(0) > 0;
+    } catch (RuntimeException e) {
+      LOG.warn("container {}: reading its OOM kill count failed: {}", c.id(), e.getMessage());
+      return false;
+    }
   }
 
   private long exitTime(String id) {
