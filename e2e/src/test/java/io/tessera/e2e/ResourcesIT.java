@@ -233,7 +233,7 @@ class ResourcesIT {
   }
 
   @Test
-  void killedContainerWithoutOomIsAnError() {
+  void killedContainerWithoutOomIsAnErrorAndCannotBeUpdated() {
     runPod("res-kill");
     String ctr =
         runContainer(
@@ -245,6 +245,17 @@ class ResourcesIT {
     io.tessera.cri.v1.ContainerStatus s = status(ctr);
     assertThat(s.getExitCode()).isEqualTo(137);
     assertThat(s.getReason()).isEqualTo("Error");
+    assertThat(
+            codeOf(
+                () ->
+                    rt().updateContainerResources(
+                            UpdateContainerResourcesRequest.newBuilder()
+                                .setContainerId(ctr)
+                                .setLinux(
+                                    LinuxContainerResources.newBuilder()
+                                        .setMemoryLimitInBytes(96 * MIB))
+                                .build())))
+        .isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
   private static Status.Code codeOf(Runnable r) {
