@@ -42,6 +42,8 @@ import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopContainerResponse;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.StopPodSandboxResponse;
+import io.tessera.cri.v1.UpdateContainerResourcesRequest;
+import io.tessera.cri.v1.UpdateContainerResourcesResponse;
 import io.tessera.cri.v1.UpdateRuntimeConfigRequest;
 import io.tessera.cri.v1.UpdateRuntimeConfigResponse;
 import io.tessera.cri.v1.VersionRequest;
@@ -324,6 +326,24 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
           containers.reopenLog(
               requireId(request.getContainerId(), "ReopenContainerLog", "container_id"));
           return ReopenContainerLogResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void updateContainerResources(
+      UpdateContainerResourcesRequest request,
+      StreamObserver<UpdateContainerResourcesResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String id =
+              requireId(request.getContainerId(), "UpdateContainerResources", "container_id");
+          if (!request.hasLinux()) {
+            throw new InvalidArgumentException(
+                "UpdateContainerResources " + id + ": linux resources are required");
+          }
+          containers.updateResources(id, CriToDomain.linuxContainerResources(request.getLinux()));
+          return UpdateContainerResourcesResponse.getDefaultInstance();
         });
   }
 

@@ -1,5 +1,6 @@
 package io.tessera.sandbox.lifecycle;
 
+import io.tessera.kernel.cgroup.OomKills;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
@@ -24,6 +25,7 @@ import io.tessera.sandbox.model.ContainerConfig;
 import io.tessera.sandbox.model.ContainerRuntimeFacts;
 import io.tessera.sandbox.model.ContainerState;
 import io.tessera.sandbox.model.ContainerStatus;
+import io.tessera.sandbox.model.LinuxContainerResources;
 import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
 import io.tessera.sandbox.seccomp.SeccompProfiles;
@@ -491,9 +493,12 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
   }
 
   private void recordExit(String id, int exitCode) {
-    if (store.find(id).isEmpty()) {
+    Optional<Container> found = store.find(id);
+    if (found.isEmpty()) {
       return;
     }
+    boolean oomKilled =
+        found.get().state() != ContainerState.EXITED && exitCode == 137 && oomKilled(found.get());
     long finished = exitTime(id);
     store.update(
         id,
@@ -503,10 +508,27 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
                 : s.withExited(
                     Math.max(finished, Math.max(s.createdAt(), s.startedAt())),
                     exitCode,
-                    ContainerStatus.exitReason(exitCode, false),
+                    ContainerStatus.exitReason(exitCode, oomKilled),
                     ""));
     exits.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(exitCode);
     LOG.info("container {} exited with {}", id, exitCode);
+  }
+
+  /**
+   * Whether the kernel's OOM killer killed in the container's memory cgroup. runc removes that
+   * cgroup only on delete, so its counter is still there when conmon reports the exit.
+   */
+  private boolean oomKilled(Container c) {
+    try {
+      String cgroup =
+          SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class)
+              .linux()
+              .cgroupsPath();
+      return cgroup != null && OomKills.count(cgroup).orElse(0) > 0;
+    } catch (RuntimeException e) {
+      LOG.warn("container {}: reading its OOM kill count failed: {}", c.id(), e.getMessage());
+      return false;
+    }
   }
 
   private long exitTime(String id) {
@@ -572,6 +594,32 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
     }
     Spec spec = SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class);
     return runtime(c).exec(c.id(), OciSpecs.execProcess(spec.process(), cmd), timeout);
+  }
+
+  /**
+   * UpdateContainerResources: applies new cgroup limits through the OCI runtime and records them in
+   * the container's status. Fields left 0 or empty keep their current value in the cgroup.
+   *
+   * @throws FailedPreconditionException the container is neither CREATED nor RUNNING
+   */
+  public void updateResources(String idOrPrefix, LinuxContainerResources resources) {
+    Container c = store.get(idOrPrefix);
+    if (c.state() != ContainerState.CREATED && c.state() != ContainerState.RUNNING) {
+      throw new FailedPreconditionException(
+          "UpdateContainerResources "
+              + c.id()
+              + ": container is "
+              + c.state()
+              + ", not CREATED or RUNNING");
+    }
+    try {
+      runtime(c).update(c.id(), SpecJson.toJson(ContainerSpecs.resources(resources)));
+    } catch (TesseraException e) {
+      throw TesseraException.sameKind(
+          e, "UpdateContainerResources " + c.id() + ": " + e.getMessage());
+    }
+    store.update(c.id(), s -> s.withResources(Optional.of(resources)));
+    LOG.info("container {} resources updated", c.id());
   }
 
   /** ReopenContainerLog: asks conmon to reopen the log file (after kubelet rotated it). */

@@ -18,6 +18,7 @@ import io.tessera.kernel.proc.OomScoreAdj;
 import io.tessera.sandbox.model.ContainerConfig;
 import io.tessera.sandbox.model.Device;
 import io.tessera.sandbox.model.KeyValue;
+import io.tessera.sandbox.model.LinuxContainerResources;
 import io.tessera.sandbox.model.LinuxContainerSecurityContext;
 import io.tessera.sandbox.model.LinuxSandboxSecurityContext;
 import io.tessera.sandbox.model.NamespaceMode;
@@ -222,6 +223,17 @@ public final class ContainerSpecs {
       throw new InvalidArgumentException(what + ": no command specified");
     }
     return args;
+  }
+
+  /**
+   * The runtime-spec {@code linux.resources} tree for CRI resources, as a container is created with
+   * (devices aside): what {@code runc update --resources} takes. Fields CRI leaves 0 or empty stay
+   * out, so they keep their current value. Pure.
+   */
+  public static Map<String, Object> resources(LinuxContainerResources r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    SpecLinux.resources(r, out);
+    return out;
   }
 
   private static String cwd(ContainerConfig c, ImageConfig img) {
