@@ -339,7 +339,7 @@ public final class LayerStore {
       if (e.getMessage().startsWith("layer " + chainId)) {
         throw e;
       }
-      throw Errors.prefixed("layer " + chainId + ": ", e);
+      throw TesseraException.sameKind(e, "layer " + chainId + ": " + e.getMessage());
     } catch (IOException e) {
       throw new InternalException("layer " + chainId + ": " + e, e);
     } finally {

@@ -268,7 +268,7 @@ public final class LayerUnpacker {
         if (ex.getMessage().startsWith("layer entry '")) {
           throw ex;
         }
-        throw Errors.prefixed("layer entry '" + e.name() + "': ", ex);
+        throw TesseraException.sameKind(ex, "layer entry '" + e.name() + "': " + ex.getMessage());
       }
     }
 
