@@ -2,6 +2,7 @@ package io.tessera.server;
 
 import io.tessera.kernel.cgroup.CgroupLayout;
 import io.tessera.kernel.cgroup.CgroupManager;
+import io.tessera.kernel.cgroup.CgroupStatsReader;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.fs.FileOpsJna;
 import io.tessera.kernel.mount.Mounter;
@@ -17,6 +18,7 @@ import io.tessera.sandbox.lifecycle.Containers;
 import io.tessera.sandbox.lifecycle.PodSandboxes;
 import io.tessera.sandbox.lifecycle.StatePaths;
 import io.tessera.sandbox.seccomp.SeccompProfiles;
+import io.tessera.sandbox.stats.StatsSampler;
 import io.tessera.sandbox.store.StoreLayout;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.storage.image.ImageService;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * @param handlers the runtime handlers that work here, default first
  * @param probeReason why the default handler was chosen (e.g. crun refused this host)
  * @param network the pods' CNI network; the daemon closes it
+ * @param stats samples the running containers' resource usage (started here)
  */
 public record NodeRuntime(
     PodSandboxes pods,
@@ -42,7 +45,8 @@ public record NodeRuntime(
     List<String> handlers,
     String defaultHandler,
     String probeReason,
-    CniNetwork network) {
+    CniNetwork network,
+    StatsSampler stats) {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
 
   /** Wires the node; {@code network} is handed to the pods (the caller keeps closing it). */
@@ -79,6 +83,7 @@ public record NodeRuntime(
     StoreLayout layout = new StoreLayout(config.rootDir());
     Mounter mounter = new MounterJna();
     SeccompProfiles seccomp = SeccompProfiles.forHost();
+    OverlaySnapshotter snapshotter = new OverlaySnapshotter(config.rootDir(), new FileOpsJna());
     PodSandboxes pods =
         new PodSandboxes(
             layout,
@@ -97,7 +102,7 @@ public record NodeRuntime(
             state,
             pods,
             images,
-            new OverlaySnapshotter(config.rootDir(), new FileOpsJna()),
+            snapshotter,
             mounter,
             runtimes,
             defaultHandler,
@@ -112,8 +117,28 @@ public record NodeRuntime(
         "recovered {} pods, {} containers",
         pods.all().size(),
         containers.list(io.tessera.sandbox.filter.ContainerFilter.ALL).size());
+    StatsSampler stats =
+        new StatsSampler(
+            () ->
+                containers.list(
+                    new io.tessera.sandbox.filter.ContainerFilter(
+                        java.util.Optional.empty(),
+                        java.util.Optional.of(io.tessera.sandbox.model.ContainerState.RUNNING),
+                        java.util.Optional.empty(),
+                        Map.of())),
+            snapshotter,
+            CgroupStatsReader.forHost(),
+            config.rootDir(),
+            StatsSampler.DEFAULT_INTERVAL);
+    stats.start();
     return new NodeRuntime(
-        pods, containers, List.copyOf(runtimes.keySet()), defaultHandler, probe.reason(), network);
+        pods,
+        containers,
+        List.copyOf(runtimes.keySet()),
+        defaultHandler,
+        probe.reason(),
+        network,
+        stats);
   }
 
   /**

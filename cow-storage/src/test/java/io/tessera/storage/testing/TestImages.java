@@ -49,7 +49,7 @@ public final class TestImages {
   /** The applets linked to busybox in layer 1. */
   public static final String APPLETS =
       "sh ls cat sleep echo true false id stat readlink env ps mkdir rm touch printf test wc grep"
-          + " head tail hostname mount umount";
+          + " head tail tr hostname mount umount";
 
   /** A capability set (v2, cap_net_bind_service + cap_setuid permitted, effective). */
   public static final byte[] CAPABILITY = {

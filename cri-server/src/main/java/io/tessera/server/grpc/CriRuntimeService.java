@@ -6,17 +6,27 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tessera.cri.v1.CgroupDriver;
+import io.tessera.cri.v1.ContainerAttributes;
+import io.tessera.cri.v1.ContainerStats;
+import io.tessera.cri.v1.ContainerStatsRequest;
+import io.tessera.cri.v1.ContainerStatsResponse;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.ContainerStatusResponse;
+import io.tessera.cri.v1.CpuUsage;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.CreateContainerResponse;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
+import io.tessera.cri.v1.FilesystemIdentifier;
+import io.tessera.cri.v1.FilesystemUsage;
 import io.tessera.cri.v1.LinuxRuntimeConfiguration;
+import io.tessera.cri.v1.ListContainerStatsRequest;
+import io.tessera.cri.v1.ListContainerStatsResponse;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.ListContainersResponse;
 import io.tessera.cri.v1.ListPodSandboxRequest;
 import io.tessera.cri.v1.ListPodSandboxResponse;
+import io.tessera.cri.v1.MemoryUsage;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
 import io.tessera.cri.v1.PodSandboxStatusResponse;
 import io.tessera.cri.v1.RemoveContainerRequest;
@@ -42,6 +52,7 @@ import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopContainerResponse;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.StopPodSandboxResponse;
+import io.tessera.cri.v1.UInt64Value;
 import io.tessera.cri.v1.UpdateContainerResourcesRequest;
 import io.tessera.cri.v1.UpdateContainerResourcesResponse;
 import io.tessera.cri.v1.UpdateRuntimeConfigRequest;
@@ -58,6 +69,7 @@ import io.tessera.sandbox.lifecycle.Containers;
 import io.tessera.sandbox.lifecycle.PodSandboxes;
 import io.tessera.sandbox.model.Container;
 import io.tessera.sandbox.model.PodSandbox;
+import io.tessera.sandbox.stats.ContainerStatsSample;
 import io.tessera.server.BuildInfo;
 import io.tessera.server.HostFacts;
 import io.tessera.server.NodeRuntime;
@@ -280,6 +292,99 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
           }
           return b.build();
         });
+  }
+
+  @Override
+  public void containerStats(
+      ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          Container c =
+              containers.status(
+                  requireId(request.getContainerId(), "ContainerStats", "container_id"));
+          return ContainerStatsResponse.newBuilder().setStats(containerStats(c)).build();
+        });
+  }
+
+  @Override
+  public void listContainerStats(
+      ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          ContainerFilter filter = ContainerFilter.ALL;
+          if (request.hasFilter()) {
+            var f = request.getFilter();
+            filter =
+                new ContainerFilter(
+                    f.getId().isEmpty()
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(f.getId()),
+                    java.util.Optional.empty(),
+                    f.getPodSandboxId().isEmpty()
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(f.getPodSandboxId()),
+                    f.getLabelSelectorMap());
+          }
+          ListContainerStatsResponse.Builder b = ListContainerStatsResponse.newBuilder();
+          containers.list(filter).forEach(c -> b.addStats(containerStats(c)));
+          return b.build();
+        });
+  }
+
+  /**
+   * The CRI stats of {@code c}: its attributes always; usage only while it runs and its cgroup can
+   * be read (kubelet treats absent usage as unknown, not as zero).
+   */
+  private ContainerStats containerStats(Container c) {
+    io.tessera.cri.v1.Container cri = DomainToCri.container(c);
+    ContainerStats.Builder b =
+        ContainerStats.newBuilder()
+            .setAttributes(
+                ContainerAttributes.newBuilder()
+                    .setId(c.id())
+                    .setMetadata(cri.getMetadata())
+                    .putAllLabels(c.labels())
+                    .putAllAnnotations(c.annotations()));
+    node.stats()
+        .stats(c)
+        .ifPresent(
+            s -> {
+              ContainerStatsSample.Cpu cpu = s.cpu();
+              CpuUsage.Builder cb =
+                  CpuUsage.newBuilder()
+                      .setTimestamp(cpu.timestamp())
+                      .setUsageCoreNanoSeconds(u64(cpu.usageCoreNanos()));
+              cpu.usageNanoCores().ifPresent(n -> cb.setUsageNanoCores(u64(n)));
+              ContainerStatsSample.Memory m = s.memory();
+              MemoryUsage.Builder mb =
+                  MemoryUsage.newBuilder()
+                      .setTimestamp(m.timestamp())
+                      .setWorkingSetBytes(u64(m.workingSetBytes()))
+                      .setUsageBytes(u64(m.usageBytes()))
+                      .setRssBytes(u64(m.rssBytes()))
+                      .setPageFaults(u64(m.pageFaults()))
+                      .setMajorPageFaults(u64(m.majorPageFaults()));
+              m.availableBytes().ifPresent(a -> mb.setAvailableBytes(u64(a)));
+              b.setCpu(cb).setMemory(mb);
+              s.writableLayer()
+                  .ifPresent(
+                      w ->
+                          b.setWritableLayer(
+                              FilesystemUsage.newBuilder()
+                                  .setTimestamp(w.timestamp())
+                                  .setFsId(
+                                      FilesystemIdentifier.newBuilder()
+                                          .setMountpoint(w.mountpoint().toString()))
+                                  .setUsedBytes(u64(w.usedBytes()))
+                                  .setInodesUsed(u64(w.inodesUsed()))));
+            });
+    return b.build();
+  }
+
+  private static UInt64Value u64(long v) {
+    return UInt64Value.newBuilder().setValue(v).build();
   }
 
   @Override
