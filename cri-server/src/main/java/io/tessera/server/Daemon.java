@@ -90,6 +90,7 @@ public final class Daemon implements AutoCloseable {
       undo.push(network);
       NodeRuntime node = NodeRuntime.open(config, images, network);
       undo.push(node.containers());
+      undo.push(node.stats());
       List<BindableService> services =
           List.of(new CriRuntimeService(config, host, node), new CriImageService(images));
       CriServer server =
