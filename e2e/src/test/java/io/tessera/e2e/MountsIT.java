@@ -12,19 +12,15 @@ import io.tessera.cri.v1.DNSConfig;
 import io.tessera.cri.v1.Device;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
-import io.tessera.cri.v1.ImageSpec;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.Mount;
 import io.tessera.cri.v1.MountPropagation;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.PullImageRequest;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestImage;
-import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,16 +52,10 @@ class MountsIT {
 
   @BeforeAll
   static void publishPullAndRunPod() throws Exception {
-    registry = TestRegistry.start();
-    TestImage built = TestImages.busybox(work.resolve("image"));
-    registry.push(built.layout(), built.tag(), "e2e/busybox:1");
-    image = registry.host() + "/e2e/busybox:1";
-    daemon
-        .client()
-        .images()
-        .pullImage(
-            PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    logs = Files.createDirectories(work.resolve("logs"));
+    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
+    registry = busybox.registry();
+    image = busybox.image();
+    logs = busybox.logs();
     podConfig =
         CriRequests.podSandbox("mounts", logs).build().toBuilder()
             .setDnsConfig(

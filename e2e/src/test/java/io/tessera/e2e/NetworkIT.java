@@ -10,13 +10,11 @@ import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.DNSConfig;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
-import io.tessera.cri.v1.ImageSpec;
 import io.tessera.cri.v1.ListPodSandboxRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
 import io.tessera.cri.v1.PortMapping;
 import io.tessera.cri.v1.Protocol;
-import io.tessera.cri.v1.PullImageRequest;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeCondition;
@@ -24,8 +22,6 @@ import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StatusRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestImage;
-import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,16 +74,10 @@ class NetworkIT {
 
   @BeforeAll
   static void publishAndPull() throws Exception {
-    registry = TestRegistry.start();
-    TestImage built = TestImages.busybox(work.resolve("image"));
-    registry.push(built.layout(), built.tag(), "e2e/busybox:1");
-    image = registry.host() + "/e2e/busybox:1";
-    daemon
-        .client()
-        .images()
-        .pullImage(
-            PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    logs = Files.createDirectories(work.resolve("logs"));
+    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
+    registry = busybox.registry();
+    image = busybox.image();
+    logs = busybox.logs();
   }
 
   @AfterAll

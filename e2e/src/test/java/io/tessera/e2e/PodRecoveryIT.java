@@ -9,7 +9,6 @@ import io.tessera.cri.v1.ContainerStatus;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
-import io.tessera.cri.v1.ImageSpec;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.ListPodSandboxRequest;
 import io.tessera.cri.v1.NamespaceMode;
@@ -17,14 +16,11 @@ import io.tessera.cri.v1.NamespaceOption;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.PodSandboxState;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
-import io.tessera.cri.v1.PullImageRequest;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.ReopenContainerLogRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
-import io.tessera.storage.testing.TestImage;
-import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,16 +46,10 @@ class PodRecoveryIT {
 
   @BeforeAll
   static void publishAndPull() throws Exception {
-    registry = TestRegistry.start();
-    TestImage built = TestImages.busybox(work.resolve("image"));
-    registry.push(built.layout(), built.tag(), "e2e/busybox:1");
-    image = registry.host() + "/e2e/busybox:1";
-    daemon
-        .client()
-        .images()
-        .pullImage(
-            PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    logs = Files.createDirectories(work.resolve("logs"));
+    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
+    registry = busybox.registry();
+    image = busybox.image();
+    logs = busybox.logs();
   }
 
   @AfterAll

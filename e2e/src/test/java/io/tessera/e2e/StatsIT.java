@@ -10,17 +10,13 @@ import io.tessera.cri.v1.ContainerStatsFilter;
 import io.tessera.cri.v1.ContainerStatsRequest;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
-import io.tessera.cri.v1.ImageSpec;
 import io.tessera.cri.v1.ListContainerStatsRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.PullImageRequest;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestImage;
-import io.tessera.storage.testing.TestImages;
 import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,16 +59,10 @@ class StatsIT {
 
   @BeforeAll
   static void publishAndPull() throws Exception {
-    registry = TestRegistry.start();
-    TestImage built = TestImages.busybox(work.resolve("image"));
-    registry.push(built.layout(), built.tag(), "e2e/busybox:1");
-    image = registry.host() + "/e2e/busybox:1";
-    daemon
-        .client()
-        .images()
-        .pullImage(
-            PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    logs = Files.createDirectories(work.resolve("logs"));
+    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
+    registry = busybox.registry();
+    image = busybox.image();
+    logs = busybox.logs();
   }
 
   @AfterAll
