@@ -10,8 +10,7 @@ import java.util.Set;
  * <p>Paths are absolute cgroup paths such as {@code /tessera/pod-1/ctr-2}; they mean the same
  * directory in every hierarchy the manager covers (all v1 controller and named hierarchies, plus
  * the unified one in hybrid mode; just the unified one on v2). Thread-safe; every operation is
- * idempotent. Resource limits ({@code apply(path, resources)}) come with a later change and will be
- * added here.
+ * idempotent.
  *
  * @see CgroupV1Manager
  * @see CgroupV2Manager
@@ -27,6 +26,19 @@ public interface CgroupManager {
    * cgroup.subtree_control). Existing cgroups are left as they are.
    */
   void create(String cgroupPath);
+
+  /**
+   * Writes the limits that {@code resources} sets into the cgroup's files (fields left unset keep
+   * their current value); the cgroup must exist. Everything is validated before the first write, so
+   * a request this manager cannot express changes nothing; a write the kernel refuses (EINVAL, e.g.
+   * a quota above the parent's on v1) stops there with the files before it written.
+   *
+   * @throws io.tessera.kernel.errors.InvalidArgumentException a limit this host's cgroups cannot
+   *     express (a v2-only unified key on v1, a controller not available), or the kernel refused a
+   *     value
+   * @throws io.tessera.kernel.errors.NotFoundException the cgroup does not exist
+   */
+  void apply(String cgroupPath, CgroupResources resources);
 
   /** Whether the cgroup exists in at least one hierarchy. */
   boolean exists(String cgroupPath);

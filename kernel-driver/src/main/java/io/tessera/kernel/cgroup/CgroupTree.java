@@ -2,6 +2,7 @@ package io.tessera.kernel.cgroup;
 
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.jna.Errno;
 import io.tessera.kernel.jna.LibcSys;
@@ -140,11 +141,53 @@ final class CgroupTree {
 
   static void write(Path file, String value) {
     try {
-      Files.writeString(file, value, StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
+      // O_TRUNC as runc opens them: cgroupfs ignores it, a plain file (a test's fake tree) needs
+      // it.
+      Files.writeString(
+          file,
+          value,
+          StandardCharsets.US_ASCII,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
     } catch (NoSuchFileException e) {
       throw new NotFoundException("write " + file + ": cgroup does not exist", e);
     } catch (IOException e) {
       throw new InternalException("write '" + value.trim() + "' to " + file, e);
+    }
+  }
+
+  /**
+   * Writes a limit: a missing file means the controller is not there for this cgroup, and a value
+   * the kernel refuses (EINVAL, ERANGE, EBUSY on v1 for a cpuset or quota that breaks the
+   * hierarchy) is the caller's argument; both are {@link InvalidArgumentException}.
+   */
+  static void writeLimit(Path file, String value) {
+    try {
+      // O_TRUNC as runc opens them: cgroupfs ignores it, a plain file (a test's fake tree) needs
+      // it.
+      Files.writeString(
+          file,
+          value,
+          StandardCharsets.US_ASCII,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (NoSuchFileException e) {
+      throw new InvalidArgumentException(
+          "set "
+              + file.getFileName()
+              + " of cgroup "
+              + file.getParent()
+              + ": no such file (controller not available there)",
+          e);
+    } catch (IOException e) {
+      String why = String.valueOf(e.getMessage());
+      if (why.contains("Invalid argument")
+          || why.contains("Numerical result out of range")
+          || why.contains("Device or resource busy")) {
+        throw new InvalidArgumentException(
+            "set " + file + " to '" + value + "': the kernel refused it (" + why + ")", e);
+      }
+      throw new InternalException("write '" + value + "' to " + file, e);
     }
   }
 

@@ -1,9 +1,13 @@
 package io.tessera.kernel.cgroup;
 
+import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.errors.UnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +47,7 @@ public final class CgroupV2Manager implements CgroupManager {
    * parent cannot delegate (a threaded one, or a parent with processes of its own, which v2's
    * no-internal-process rule forbids) is skipped, the cgroup is still usable without it.
    */
-  private static void enableControllers(Path parent, Path child) {
+  static void enableControllers(Path parent, Path child) {
     String available = CgroupTree.read(parent.resolve("cgroup.controllers"));
     String enabled = " " + CgroupTree.read(parent.resolve("cgroup.subtree_control")) + " ";
     if (available.isEmpty()) {
@@ -58,6 +62,73 @@ public final class CgroupV2Manager implements CgroupManager {
         }
       }
     }
+  }
+
+  /**
+   * Writes cpu.weight (from shares, as runc converts), cpu.max, cpuset.cpus/mems, memory.max,
+   * memory.swap.max (the spec's memory+swap minus memory), pids.max, hugetlb.SIZE.max, then the
+   * unified keys as given, so that they win over a field they overlap. A file that is not there
+   * (controller not enabled for this cgroup) is {@code INVALID_ARGUMENT}.
+   */
+  @Override
+  public void apply(String cgroupPath, CgroupResources r) {
+    Path dir = hierarchy.dir(cgroupPath);
+    if (!Files.isDirectory(dir)) {
+      throw new NotFoundException("set limits of cgroup " + cgroupPath + ": it does not exist");
+    }
+    Map<String, String> writes = new LinkedHashMap<>();
+    long weight = CgroupV2Values.cpuWeight(r.cpuShares());
+    if (weight > 0) {
+      writes.put("cpu.weight", Long.toString(weight));
+    }
+    if (r.cpuQuota() != 0 || r.cpuPeriod() != 0) {
+      String current =
+          r.cpuQuota() == 0 ? CgroupTree.read(existing(dir, "cpu.max")).split(" ")[0] : "";
+      writes.put("cpu.max", CgroupV2Values.cpuMax(r.cpuQuota(), r.cpuPeriod(), current));
+    }
+    if (!r.cpusetCpus().isEmpty()) {
+      writes.put("cpuset.cpus", r.cpusetCpus());
+    }
+    if (!r.cpusetMems().isEmpty()) {
+      writes.put("cpuset.mems", r.cpusetMems());
+    }
+    String swap = CgroupV2Values.swapMax(r.memorySwap(), r.memoryLimit());
+    // Lifting the memory limit lifts swap with it, where the kernel accounts swap at all.
+    boolean implied = r.memorySwap() == 0;
+    if (swap != null && (!implied || Files.exists(dir.resolve("memory.swap.max")))) {
+      writes.put("memory.swap.max", swap);
+    }
+    if (r.memoryLimit() != 0) {
+      writes.put("memory.max", CgroupV2Values.limit(r.memoryLimit()));
+    }
+    if (r.pidsLimit() != 0) {
+      writes.put("pids.max", CgroupV2Values.limit(r.pidsLimit()));
+    }
+    r.hugepageLimits()
+        .forEach((size, bytes) -> writes.put("hugetlb." + size + ".max", Long.toString(bytes)));
+    writes.putAll(r.unified());
+    // Every file first, so that a controller that is not there changes nothing.
+    for (String file : writes.keySet()) {
+      existing(dir, file);
+    }
+    writes.forEach((file, value) -> CgroupTree.writeLimit(dir.resolve(file), value));
+  }
+
+  private static Path existing(Path dir, String file) {
+    Path p = dir.resolve(file);
+    if (!Files.exists(p)) {
+      String controller = file.substring(0, file.indexOf('.'));
+      throw new InvalidArgumentException(
+          "set "
+              + file
+              + " of cgroup "
+              + dir
+              + ": no such file; the "
+              + controller
+              + " controller is not enabled there (cgroup.controllers of the parent lists what is"
+              + " available)");
+    }
+    return p;
   }
 
   @Override
