@@ -33,6 +33,13 @@ final class ConfigFile {
     public Long maxUnpackedLayerBytes;
   }
 
+  public Resources resources;
+
+  /** The {@code [resources]} table. */
+  static final class Resources {
+    public Long defaultPidsLimit;
+  }
+
   /** The {@code [cni]} table. */
   static final class Cni {
     public String confDir;

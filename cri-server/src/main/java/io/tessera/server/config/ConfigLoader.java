@@ -134,7 +134,24 @@ public final class ConfigLoader {
         shutdownTimeout(shutdown, origin),
         images(f.images == null ? new ConfigFile.Images() : f.images, origin),
         runtimes(f, origin),
-        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin));
+        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin),
+        resources(f.resources == null ? new ConfigFile.Resources() : f.resources, origin));
+  }
+
+  /** Largest pids.max worth asking for: the kernel's PID_MAX_LIMIT (4M on 64-bit). */
+  static final long MAX_PIDS_LIMIT = 4L << 20;
+
+  private static TesseraConfig.Resources resources(ConfigFile.Resources r, String origin)
+      throws ConfigException {
+    long pids = r.defaultPidsLimit == null ? 0 : r.defaultPidsLimit;
+    if (pids < -1 || pids > MAX_PIDS_LIMIT) {
+      throw bad(
+          origin,
+          "resources.default_pids_limit",
+          Long.toString(pids),
+          "must be -1 or 0 (unlimited) or 1.." + MAX_PIDS_LIMIT);
+    }
+    return new TesseraConfig.Resources(Math.max(0, pids));
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

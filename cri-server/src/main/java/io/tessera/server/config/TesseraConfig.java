@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param images image pulling and unpacking settings
  * @param runtimes the runtime handlers
  * @param cni pod networking settings
+ * @param resources container resource defaults
  */
 public record TesseraConfig(
     Path socketPath,
@@ -34,7 +35,8 @@ public record TesseraConfig(
     Duration shutdownTimeout,
     Images images,
     Runtimes runtimes,
-    Cni cni) {
+    Cni cni,
+    Resources resources) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -75,6 +77,26 @@ public record TesseraConfig(
     }
   }
 
+  /**
+   * The {@code [resources]} table.
+   *
+   * @param defaultPidsLimit pids limit of a container whose request sets none (CRI has no pids
+   *     field; a request can only carry unified {@code pids.max}); 0 means unlimited (the file's -1
+   *     and 0 both mean that), so that only the kubelet's pod-level limit applies
+   */
+  public record Resources(long defaultPidsLimit) {
+    public Resources {
+      if (defaultPidsLimit < 0) {
+        throw new IllegalArgumentException("default pids limit must be 0 (unlimited) or positive");
+      }
+    }
+
+    /** Whether containers without their own pids.max get one. */
+    public boolean hasDefaultPidsLimit() {
+      return defaultPidsLimit > 0;
+    }
+  }
+
   public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
   public static final List<Path> DEFAULT_CNI_BIN_DIRS =
       List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
@@ -103,5 +125,6 @@ public record TesseraConfig(
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(runtimes, "runtimes");
     Objects.requireNonNull(cni, "cni");
+    Objects.requireNonNull(resources, "resources");
   }
 }

@@ -207,7 +207,12 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
           if (!request.hasConfig()) {
             throw new InvalidArgumentException("CreateContainer: config is required");
           }
-          Container c = containers.create(pod, CriToDomain.containerConfig(request.getConfig()));
+          Container c =
+              containers.create(
+                  pod,
+                  CriToDomain.containerConfig(
+                      CriToDomain.withDefaultPidsLimit(
+                          request.getConfig(), config.resources().defaultPidsLimit())));
           return CreateContainerResponse.newBuilder().setContainerId(c.id()).build();
         });
   }
@@ -447,7 +452,11 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
             throw new InvalidArgumentException(
                 "UpdateContainerResources " + id + ": linux resources are required");
           }
-          containers.updateResources(id, CriToDomain.linuxContainerResources(request.getLinux()));
+          containers.updateResources(
+              id,
+              CriToDomain.linuxContainerResources(
+                  CriToDomain.withDefaultPidsLimit(
+                      request.getLinux(), config.resources().defaultPidsLimit())));
           return UpdateContainerResourcesResponse.getDefaultInstance();
         });
   }
@@ -573,6 +582,7 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
         config.metricsAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse(""));
     cfg.put("cgroupDriver", config.cgroupDriver().configName());
     cfg.put("shutdownTimeoutSeconds", config.shutdownTimeout().toSeconds());
+    cfg.put("defaultPidsLimit", config.resources().defaultPidsLimit());
 
     Map<String, Object> hostInfo = new LinkedHashMap<>();
     hostInfo.put("kernelRelease", host.kernelRelease());

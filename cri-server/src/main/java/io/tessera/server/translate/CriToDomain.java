@@ -124,6 +124,33 @@ public final class CriToDomain {
         .build();
   }
 
+  /** The unified key a pids limit travels in: CRI has no field of its own for it. */
+  public static final String PIDS_MAX = "pids.max";
+
+  /**
+   * The container config with the daemon's default pids limit as unified {@code pids.max} when it
+   * sets none itself and a default is configured ({@code limit} > 0), so that the container status
+   * reports the limit in force. Unchanged otherwise.
+   */
+  public static io.tessera.cri.v1.ContainerConfig withDefaultPidsLimit(
+      io.tessera.cri.v1.ContainerConfig config, long limit) {
+    if (limit <= 0 || config.getLinux().getResources().containsUnified(PIDS_MAX)) {
+      return config;
+    }
+    io.tessera.cri.v1.ContainerConfig.Builder b = config.toBuilder();
+    b.getLinuxBuilder().getResourcesBuilder().putUnified(PIDS_MAX, Long.toString(limit));
+    return b.build();
+  }
+
+  /** UpdateContainerResources' resources with the default pids limit, as for a create. */
+  public static io.tessera.cri.v1.LinuxContainerResources withDefaultPidsLimit(
+      io.tessera.cri.v1.LinuxContainerResources r, long limit) {
+    if (limit <= 0 || r.containsUnified(PIDS_MAX)) {
+      return r;
+    }
+    return r.toBuilder().putUnified(PIDS_MAX, Long.toString(limit)).build();
+  }
+
   /**
    * Resources of CreateContainer, UpdateContainerResources or a pod's overhead/total. CRI's zero
    * values stay zero: the domain reads them as "leave unset" exactly as CRI does.

@@ -116,6 +116,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void defaultPidsLimitIsUnlimitedUnlessSet() throws Exception {
+    assertThat(load("").resources().defaultPidsLimit()).isZero();
+    assertThat(load("").resources().hasDefaultPidsLimit()).isFalse();
+    assertThat(load("[resources]\ndefault_pids_limit = -1\n").resources().defaultPidsLimit())
+        .isZero();
+    TesseraConfig c = load("[resources]\ndefault_pids_limit = 1024\n");
+    assertThat(c.resources().defaultPidsLimit()).isEqualTo(1024);
+    assertThat(c.resources().hasDefaultPidsLimit()).isTrue();
+    assertThatThrownBy(() -> load("[resources]\ndefault_pids_limit = -2\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'resources.default_pids_limit'");
+    assertThatThrownBy(() -> load("[resources]\npids = 5\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'resources.pids'");
+  }
+
+  @Test
   void wrongTypeNamesTheKey() {
     assertThatThrownBy(() -> load("shutdown_timeout_seconds = \"soon\""))
         .isInstanceOf(ConfigException.class)

@@ -504,4 +504,26 @@ class CriToDomainTest {
                 .map(CriToDomain::profileType))
         .containsExactly(SecurityProfile.Type.values());
   }
+
+  @Test
+  void defaultPidsLimitFillsOnlyAMissingPidsMax() {
+    io.tessera.cri.v1.ContainerConfig none = io.tessera.cri.v1.ContainerConfig.getDefaultInstance();
+    assertThat(CriToDomain.withDefaultPidsLimit(none, 0)).isSameAs(none);
+    assertThat(
+            CriToDomain.withDefaultPidsLimit(none, 1024).getLinux().getResources().getUnifiedMap())
+        .containsEntry("pids.max", "1024");
+    io.tessera.cri.v1.LinuxContainerResources own =
+        io.tessera.cri.v1.LinuxContainerResources.newBuilder()
+            .setMemoryLimitInBytes(1 << 20)
+            .putUnified("pids.max", "32")
+            .build();
+    assertThat(CriToDomain.withDefaultPidsLimit(own, 1024)).isSameAs(own);
+    io.tessera.cri.v1.LinuxContainerResources update =
+        io.tessera.cri.v1.LinuxContainerResources.newBuilder().setCpuShares(2).build();
+    io.tessera.cri.v1.LinuxContainerResources filled = CriToDomain.withDefaultPidsLimit(update, 64);
+    assertThat(filled.getUnifiedMap()).containsEntry("pids.max", "64");
+    assertThat(filled.getCpuShares()).isEqualTo(2);
+    assertThat(CriToDomain.linuxContainerResources(filled).unified())
+        .containsEntry("pids.max", "64");
+  }
 }

@@ -613,7 +613,7 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
               + ", not CREATED or RUNNING");
     }
     try {
-      runtime(c).update(c.id(), SpecJson.toJson(ContainerSpecs.resources(resources)));
+      runtime(c).update(c.id(), SpecJson.toJson(ContainerSpecs.resources(resources, cgroupV2)));
     } catch (TesseraException e) {
       throw TesseraException.sameKind(
           e, "UpdateContainerResources " + c.id() + ": " + e.getMessage());

@@ -31,6 +31,7 @@ import io.tessera.sandbox.model.PodSandboxStatus;
 import io.tessera.sandbox.seccomp.SeccompProfiles;
 import io.tessera.sandbox.spec.ContainerSpecs;
 import io.tessera.sandbox.spec.InfraSpecInput;
+import io.tessera.sandbox.spec.PodCgroupLimits;
 import io.tessera.sandbox.spec.PodFiles;
 import io.tessera.sandbox.store.LoadProblem;
 import io.tessera.sandbox.store.LoadReport;
@@ -231,6 +232,11 @@ public final class PodSandboxes {
       if (!cgroups.exists(cgroup)) {
         cgroups.create(cgroup);
         undo.push(() -> cgroups.delete(cgroup));
+      }
+      if (ownsCgroup(cgroup)) {
+        // The kubelet sizes the pod cgroups it creates; the ones Tessera creates get the pod's
+        // total plus its overhead here.
+        PodCgroupLimits.of(config.linux()).ifPresent(r -> cgroups.apply(cgroup, r));
       }
       facts.cgroupPath(Optional.of(cgroup));
 

@@ -147,7 +147,7 @@ public final class ContainerSpecs {
 
     Map<String, Object> resources = new LinkedHashMap<>(linux.resources());
     resources.put("devices", devices(linux, c.devices(), in.hostDevices(), privileged, what));
-    c.linux().resources().ifPresent(r -> SpecLinux.resources(r, resources));
+    c.linux().resources().ifPresent(r -> SpecLinux.resources(r, resources, in.cgroupV2()));
     linux.resources(resources);
     linux.sysctl(SpecLinux.sysctls(pod.config().linux().sysctls(), hostNetwork, hostIpc));
 
@@ -228,11 +228,14 @@ public final class ContainerSpecs {
   /**
    * The runtime-spec {@code linux.resources} tree for CRI resources, as a container is created with
    * (devices aside): what {@code runc update --resources} takes. Fields CRI leaves 0 or empty stay
-   * out, so they keep their current value. Pure.
+   * out, so they keep their current value. Unified keys as {@link #build} treats them: pids.max
+   * becomes pids.limit, the others need {@code cgroupV2}. Pure.
+   *
+   * @throws InvalidArgumentException a v2-only unified key on a v1 host, a bad pids.max
    */
-  public static Map<String, Object> resources(LinuxContainerResources r) {
+  public static Map<String, Object> resources(LinuxContainerResources r, boolean cgroupV2) {
     Map<String, Object> out = new LinkedHashMap<>();
-    SpecLinux.resources(r, out);
+    SpecLinux.resources(r, out, cgroupV2);
     return out;
   }
 

@@ -48,11 +48,22 @@ final class SpecLinux {
     return out;
   }
 
+  /** The unified key CRI's only way to carry a pids limit; mapped to the spec's pids.limit. */
+  static final String PIDS_MAX = "pids.max";
+
   /**
    * Adds CRI resources to an OCI {@code linux.resources} tree (runtime-spec config-linux "Control
    * groups"); fields CRI leaves 0 or empty stay unset.
+   *
+   * <p>CRI has no pids field, so a pids limit comes as unified {@code pids.max} (from the request
+   * or the daemon's default): it becomes {@code pids.limit}, which runc sets on v1 and v2 alike.
+   * Every other unified key needs cgroup v2: on a v1 host runc refuses the whole container for any
+   * of them, so they are refused here with the key named.
+   *
+   * @throws InvalidArgumentException a unified key other than pids.max on a cgroup v1 host, or a
+   *     pids.max that is neither a positive number nor "max"
    */
-  static void resources(LinuxContainerResources r, Map<String, Object> into) {
+  static void resources(LinuxContainerResources r, Map<String, Object> into, boolean cgroupV2) {
     Map<String, Object> cpu = new LinkedHashMap<>();
     if (r.cpuShares() > 0) {
       cpu.put("shares", r.cpuShares());
@@ -92,8 +103,37 @@ final class SpecLinux {
     if (!hugepages.isEmpty()) {
       into.put("hugepageLimits", hugepages);
     }
-    if (!r.unified().isEmpty()) {
-      into.put("unified", new TreeMap<>(r.unified()));
+    Map<String, String> unified = new TreeMap<>(r.unified());
+    String pidsMax = unified.remove(PIDS_MAX);
+    if (pidsMax != null) {
+      into.put("pids", Map.of("limit", pidsLimit(pidsMax)));
     }
+    if (!cgroupV2 && !unified.isEmpty()) {
+      throw new InvalidArgumentException(
+          "unified cgroup keys "
+              + unified.keySet()
+              + " need cgroup v2; this host runs cgroup v1, where only pids.max has an equivalent");
+    }
+    if (!unified.isEmpty()) {
+      into.put("unified", unified);
+    }
+  }
+
+  /** The spec's pids.limit for a pids.max value: -1 for "max". */
+  static long pidsLimit(String pidsMax) {
+    String v = pidsMax.trim();
+    if (v.equals("max")) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new InvalidArgumentException(
+        "unified pids.max \"" + pidsMax + "\" must be a positive number or \"max\"");
   }
 }

@@ -860,7 +860,7 @@ class ContainerSpecsTest {
         config()
             .linux(new LinuxContainerConfig(Optional.of(r), LinuxContainerSecurityContext.DEFAULT))
             .build();
-    JsonNode res = build(c).at("/linux/resources");
+    JsonNode res = build(input(c).cgroupV2(true)).at("/linux/resources");
     assertThat(res.at("/cpu").toString())
         .isEqualTo(
             "{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0-1\",\"mems\":\"0\"}");
@@ -868,6 +868,46 @@ class ContainerSpecsTest {
     assertThat(res.at("/hugepageLimits").toString())
         .isEqualTo("[{\"pageSize\":\"2MB\",\"limit\":4194304}]");
     assertThat(res.at("/unified/memory.high").asText()).isEqualTo("1000000");
+  }
+
+  private static ContainerConfig withResources(LinuxContainerResources r) {
+    return config()
+        .linux(new LinuxContainerConfig(Optional.of(r), LinuxContainerSecurityContext.DEFAULT))
+        .build();
+  }
+
+  @Test
+  void unifiedPidsMaxBecomesThePidsLimitOnV1AndV2() throws Exception {
+    LinuxContainerResources r =
+        LinuxContainerResources.builder().unified(Map.of("pids.max", "32")).build();
+    for (boolean v2 : List.of(false, true)) {
+      JsonNode res = build(input(withResources(r)).cgroupV2(v2)).at("/linux/resources");
+      assertThat(res.at("/pids/limit").asLong()).as("v2=%s", v2).isEqualTo(32);
+      assertThat(res.at("/unified").isMissingNode()).isTrue();
+    }
+    LinuxContainerResources max =
+        LinuxContainerResources.builder().unified(Map.of("pids.max", "max")).build();
+    assertThat(ContainerSpecs.resources(max, false).get("pids")).isEqualTo(Map.of("limit", -1L));
+    LinuxContainerResources bad =
+        LinuxContainerResources.builder().unified(Map.of("pids.max", "-5")).build();
+    assertThatThrownBy(() -> ContainerSpecs.resources(bad, false))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("pids.max");
+  }
+
+  @Test
+  void v2OnlyUnifiedKeysAreRefusedOnV1() {
+    LinuxContainerResources r =
+        LinuxContainerResources.builder()
+            .unified(Map.of("memory.high", "1000000", "pids.max", "10"))
+            .build();
+    assertThatThrownBy(() -> ContainerSpecs.build(input(withResources(r)).cgroupV2(false).build()))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("[memory.high] need cgroup v2");
+    assertThatThrownBy(() -> ContainerSpecs.resources(r, false))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThat(ContainerSpecs.resources(r, true).get("unified"))
+        .isEqualTo(Map.of("memory.high", "1000000"));
   }
 
   @Test
