@@ -21,7 +21,9 @@ import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +38,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ResourcesIT {
   private static final long MIB = 1024 * 1024;
 
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  /** The daemon's [resources] default_pids_limit: containers that set no pids.max get it. */
+  static final long DEFAULT_PIDS_LIMIT = 1024;
+
+  @RegisterExtension
+  static final TesseraDaemonExtension daemon =
+      new TesseraDaemonExtension(
+          List.of(),
+          dirs ->
+              "metrics_address = \"\"\n[cni]\nconf_dir = \""
+                  + dirs.root().resolve("cni/admin.d")
+                  + "\"\n[resources]\ndefault_pids_limit = "
+                  + DEFAULT_PIDS_LIMIT
+                  + "\n");
 
   @TempDir static Path work;
   static TestRegistry registry;
@@ -111,6 +125,13 @@ class ResourcesIT {
 
   /** The value of a cgroup v1 file of {@code controller} for the container's init process. */
   private static String cgroupFile(String id, String controller, String file) throws Exception {
+    return Files.readString(cgroupDir(id, controller).resolve(file)).trim();
+  }
+
+  /**
+   * The container's cgroup v1 directory of {@code controller}, from its init's /proc/PID/cgroup.
+   */
+  private static Path cgroupDir(String id, String controller) throws Exception {
     String path =
         Files.readAllLines(Path.of("/proc/" + hostPid(id) + "/cgroup")).stream()
             .map(l -> l.split(":", 3))
@@ -118,7 +139,7 @@ class ResourcesIT {
             .map(f -> f[2])
             .findFirst()
             .orElseThrow();
-    return Files.readString(Path.of("/sys/fs/cgroup/" + controller + path, file)).trim();
+    return Path.of("/sys/fs/cgroup/" + controller + path);
   }
 
   @Test
@@ -246,6 +267,300 @@ class ResourcesIT {
                                         .setMemoryLimitInBytes(96 * MIB))
                                 .build())))
         .isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void forkBombStopsAtPidsMaxAndEverythingSurvives() throws Exception {
+    runPod("res-forkbomb");
+    // A subshell forks sleeps until the kernel refuses; the container's main shell outlives it.
+    String ctr =
+        runContainer(
+            "bomb",
+            LinuxContainerResources.newBuilder().putUnified("pids.max", "32").build(),
+            "sh",
+            "-c",
+            "(while :; do sleep 1000 & done); echo bomb-over; exec sleep 3600");
+    assertThat(cgroupFile(ctr, "pids", "pids.max")).isEqualTo("32");
+    // pids.events counts the forks the limit refused.
+    await().atMost(Duration.ofSeconds(60)).until(() -> forksRefused(ctr) > 0);
+    // Full up to the limit, never past it (the subshell may have exited after its failed fork).
+    assertThat(pidsCurrent(ctr)).isBetween(30L, 32L);
+    Path log = logs.resolve("res-forkbomb/bomb/0.log");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(log) && Files.readString(log).contains("can't fork"));
+    assertThat(status(ctr).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+    assertThat(status(ctr).getResources().getLinux().getUnifiedMap())
+        .containsEntry("pids.max", "32");
+    // The daemon and host still answer and can start more.
+    assertThat(rt().version(io.tessera.cri.v1.VersionRequest.getDefaultInstance()).getVersion())
+        .isNotEmpty();
+    Process p = new ProcessBuilder("true").start();
+    assertThat(p.waitFor()).isZero();
+
+    Path pidsDir = cgroupDir(ctr, "pids");
+    rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(0).build());
+    assertThat(status(ctr).getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+    removePod();
+    pod = null;
+    assertThat(pidsDir).doesNotExist();
+  }
+
+  private static long pidsCurrent(String ctr) throws Exception {
+    return Long.parseLong(cgroupFile(ctr, "pids", "pids.current"));
+  }
+
+  private static long forksRefused(String ctr) throws Exception {
+    // v1 pids.events: "max N", N = forks refused because of pids.max.
+    return Long.parseLong(
+        cgroupFile(ctr, "pids", "pids.events").replaceAll("(?s).*max (\\d+).*", "$1"));
+  }
+
+  @Test
+  void containerWithoutPidsMaxGetsTheDaemonsDefaultAndUpdateKeepsIt() throws Exception {
+    runPod("res-pids-default");
+    String ctr =
+        runContainer(
+            "defaulted",
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64 * MIB).build(),
+            "sleep",
+            "3600");
+    assertThat(cgroupFile(ctr, "pids", "pids.max")).isEqualTo(Long.toString(DEFAULT_PIDS_LIMIT));
+    assertThat(status(ctr).getResources().getLinux().getUnifiedMap())
+        .containsEntry("pids.max", Long.toString(DEFAULT_PIDS_LIMIT));
+
+    rt().updateContainerResources(
+            UpdateContainerResourcesRequest.newBuilder()
+                .setContainerId(ctr)
+                .setLinux(LinuxContainerResources.newBuilder().putUnified("pids.max", "48"))
+                .build());
+    assertThat(cgroupFile(ctr, "pids", "pids.max")).isEqualTo("48");
+    assertThat(status(ctr).getResources().getLinux().getUnifiedMap())
+        .containsEntry("pids.max", "48");
+
+    rt().updateContainerResources(
+            UpdateContainerResourcesRequest.newBuilder()
+                .setContainerId(ctr)
+                .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96 * MIB))
+                .build());
+    assertThat(cgroupFile(ctr, "pids", "pids.max")).isEqualTo(Long.toString(DEFAULT_PIDS_LIMIT));
+    assertThat(cgroupFile(ctr, "memory", "memory.limit_in_bytes"))
+        .isEqualTo(Long.toString(96 * MIB));
+  }
+
+  @Test
+  void v2OnlyUnifiedKeysAreInvalidOnThisV1HostAndLeaveNothing() throws Exception {
+    runPod("res-unified");
+    var config = CriRequests.container("v2only", image, "sleep", "3600");
+    config
+        .getLinuxBuilder()
+        .setResources(LinuxContainerResources.newBuilder().putUnified("memory.high", "1048576"));
+    StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                rt().createContainer(
+                        CreateContainerRequest.newBuilder()
+                            .setPodSandboxId(pod)
+                            .setConfig(config)
+                            .setSandboxConfig(podConfig)
+                            .build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("memory.high").contains("cgroup v2");
+    assertThat(
+            rt().listContainers(io.tessera.cri.v1.ListContainersRequest.getDefaultInstance())
+                .getContainersList())
+        .noneMatch(c -> c.getPodSandboxId().equals(pod));
+
+    String ctr =
+        runContainer(
+            "ok", LinuxContainerResources.newBuilder().setCpuShares(256).build(), "sleep", "3600");
+    assertThat(
+            codeOf(
+                () ->
+                    rt().updateContainerResources(
+                            UpdateContainerResourcesRequest.newBuilder()
+                                .setContainerId(ctr)
+                                .setLinux(
+                                    LinuxContainerResources.newBuilder()
+                                        .setCpuShares(512)
+                                        .putUnified("cpu.weight", "50"))
+                                .build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(cgroupFile(ctr, "cpu", "cpu.shares")).isEqualTo("256");
+  }
+
+  @Test
+  void memorySwapAndCpusetMemsLandInTheirFiles() throws Exception {
+    runPod("res-swap");
+    String ctr =
+        runContainer(
+            "swap",
+            LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(64 * MIB)
+                .setMemorySwapLimitInBytes(128 * MIB)
+                .setCpusetCpus("0")
+                .setCpusetMems("0")
+                .setCpuShares(2)
+                .build(),
+            "sleep",
+            "3600");
+    assertThat(cgroupFile(ctr, "memory", "memory.limit_in_bytes"))
+        .isEqualTo(Long.toString(64 * MIB));
+    assertThat(cgroupFile(ctr, "memory", "memory.memsw.limit_in_bytes"))
+        .isEqualTo(Long.toString(128 * MIB));
+    assertThat(cgroupFile(ctr, "cpuset", "cpuset.mems")).isEqualTo("0");
+    assertThat(cgroupFile(ctr, "cpu", "cpu.shares")).isEqualTo("2");
+  }
+
+  @Test
+  void podCgroupTesseraCreatesGetsThePodsResourcesPlusOverhead() throws Exception {
+    podConfig =
+        CriRequests.podSandbox("res-podlimits", logs).build().toBuilder()
+            .setLinux(
+                CriRequests.podSandbox("res-podlimits", logs).build().getLinux().toBuilder()
+                    .setResources(
+                        LinuxContainerResources.newBuilder()
+                            .setMemoryLimitInBytes(128 * MIB)
+                            .setCpuQuota(100_000)
+                            .setCpuPeriod(100_000)
+                            .setCpuShares(1024))
+                    .setOverhead(
+                        LinuxContainerResources.newBuilder()
+                            .setMemoryLimitInBytes(32 * MIB)
+                            .setCpuQuota(10_000)
+                            .setCpuPeriod(100_000)
+                            .setCpuShares(128)))
+            .build();
+    pod =
+        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
+            .getPodSandboxId();
+    String podCgroup = "/tessera/" + pod;
+    assertThat(
+            Files.readString(Path.of("/sys/fs/cgroup/memory" + podCgroup, "memory.limit_in_bytes"))
+                .trim())
+        .isEqualTo(Long.toString(160 * MIB));
+    assertThat(
+            Files.readString(Path.of("/sys/fs/cgroup/cpu" + podCgroup, "cpu.cfs_quota_us")).trim())
+        .isEqualTo("110000");
+    assertThat(Files.readString(Path.of("/sys/fs/cgroup/cpu" + podCgroup, "cpu.shares")).trim())
+        .isEqualTo("1152");
+    // A container inside runs under the pod's limits.
+    String ctr =
+        runContainer(
+            "inside",
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64 * MIB).build(),
+            "sleep",
+            "3600");
+    assertThat(cgroupDir(ctr, "memory").toString())
+        .startsWith("/sys/fs/cgroup/memory" + podCgroup + "/");
+  }
+
+  /**
+   * Four busy threads under a 0.5 CPU quota: the rate ContainerStats reports stays at the quota. An
+   * enforcement check, not a benchmark: only "not above" is asserted tightly; the lower bound is
+   * loose for a loaded machine.
+   */
+  @Test
+  void cpuQuotaHoldsFourBusyThreadsToHalfACore() throws Exception {
+    runPod("res-cpuquota");
+    String ctr =
+        runContainer(
+            "burner",
+            LinuxContainerResources.newBuilder().setCpuQuota(50_000).setCpuPeriod(100_000).build(),
+            "sh",
+            "-c",
+            "for i in 1 2 3 4; do sh -c 'while :; do :; done' & done; wait");
+    assertThat(cgroupFile(ctr, "cpu", "cpu.cfs_quota_us")).isEqualTo("50000");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pidsCurrent(ctr) >= 5);
+
+    // Distinct samples of the daemon's sampler, after the first (which spans the start-up).
+    List<io.tessera.cri.v1.CpuUsage> samples = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              io.tessera.cri.v1.CpuUsage u =
+                  rt().containerStats(
+                          io.tessera.cri.v1.ContainerStatsRequest.newBuilder()
+                              .setContainerId(ctr)
+                              .build())
+                      .getStats()
+                      .getCpu();
+              if (u.hasUsageNanoCores()
+                  && (samples.isEmpty()
+                      || u.getTimestamp() != samples.get(samples.size() - 1).getTimestamp())) {
+                samples.add(u);
+              }
+              return samples.size() >= 7;
+            });
+    List<io.tessera.cri.v1.CpuUsage> steady = samples.subList(2, samples.size());
+    double meanCores =
+        steady.stream().mapToLong(u -> u.getUsageNanoCores().getValue()).average().orElseThrow()
+            / 1e9;
+    io.tessera.cri.v1.CpuUsage first = steady.get(0);
+    io.tessera.cri.v1.CpuUsage last = steady.get(steady.size() - 1);
+    double windowCores =
+        (double)
+                (last.getUsageCoreNanoSeconds().getValue()
+                    - first.getUsageCoreNanoSeconds().getValue())
+            / (last.getTimestamp() - first.getTimestamp());
+    System.out.printf(
+        "cpu quota 0.5: usage_nano_cores mean %.3f cores, cumulative %.3f cores over %d samples%n",
+        meanCores, windowCores, steady.size());
+    assertThat(meanCores).isLessThan(0.65).isGreaterThan(0.1);
+    assertThat(windowCores).isLessThan(0.65).isGreaterThan(0.1);
+  }
+
+  @Test
+  void hugepageLimitsLandInV1HugetlbOrAreRefusedWhereRuncCannotSetThem() throws Exception {
+    runPod("res-hugepages");
+    LinuxContainerResources asked =
+        LinuxContainerResources.newBuilder()
+            .addHugepageLimits(
+                io.tessera.cri.v1.HugepageLimit.newBuilder().setPageSize("2MB").setLimit(0))
+            .build();
+    boolean v1Hugetlb = Files.isDirectory(Path.of("/sys/fs/cgroup/hugetlb"));
+    if (v1Hugetlb) {
+      String ctr = runContainer("huge", asked, "sleep", "3600");
+      assertThat(cgroupFile(ctr, "hugetlb", "hugetlb.2MB.limit_in_bytes")).isEqualTo("0");
+    } else {
+      var config = CriRequests.container("huge", image, "sleep", "3600");
+      config.getLinuxBuilder().setResources(asked);
+      StatusRuntimeException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  rt().createContainer(
+                          CreateContainerRequest.newBuilder()
+                              .setPodSandboxId(pod)
+                              .setConfig(config)
+                              .setSandboxConfig(podConfig)
+                              .build()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains("hugetlb");
+    }
+  }
+
+  @Test
+  void systemdDriverWithoutSystemdAsPid1StopsStartUpWithExit2() throws Exception {
+    assertThat(
+            rt().runtimeConfig(io.tessera.cri.v1.RuntimeConfigRequest.getDefaultInstance())
+                .getLinux()
+                .getCgroupDriver())
+        .isEqualTo(io.tessera.cri.v1.CgroupDriver.CGROUPFS);
+    assertThat(Path.of("/run/systemd/system")).as("this host runs without systemd").doesNotExist();
+    DaemonDirs other = DaemonDirs.create();
+    try {
+      Files.writeString(other.config(), "metrics_address = \"\"\ncgroup_driver = \"systemd\"\n");
+      TesseraProcess d = TesseraProcess.start(other, List.of());
+      assertThat(d.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+      assertThat(d.logs()).contains("needs systemd as PID 1");
+      assertThat(other.socket()).doesNotExist();
+    } finally {
+      other.delete();
+    }
   }
 
   private static Status.Code codeOf(Runnable r) {

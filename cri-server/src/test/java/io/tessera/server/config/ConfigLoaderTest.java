@@ -133,6 +133,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void systemdDriverParsesButNeedsSystemdAsPid1() throws Exception {
+    ConfigFile f = ConfigLoader.parse("cgroup_driver = \"systemd\"", "t.toml");
+    assertThat(ConfigLoader.resolve(f, ConfigOverrides.none(), "t.toml").cgroupDriver())
+        .isEqualTo(CgroupDriver.SYSTEMD);
+    Path comm = dir.resolve("comm");
+    Files.writeString(comm, "process_api\n");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.checkCgroupDriver(
+                    CgroupDriver.SYSTEMD, dir.resolve("run/systemd/system"), comm))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs systemd as PID 1")
+        .hasMessageContaining("'process_api'")
+        .hasMessageContaining("cgroupfs");
+    // On a systemd host it is still refused, saying why, never silently cgroupfs.
+    Files.createDirectories(dir.resolve("run/systemd/system"));
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.checkCgroupDriver(
+                    CgroupDriver.SYSTEMD, dir.resolve("run/systemd/system"), comm))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("does not yet place pods");
+    ConfigLoader.checkCgroupDriver(CgroupDriver.CGROUPFS, dir.resolve("absent"), comm);
+    // Through load, on this host: refused either way.
+    assertThatThrownBy(() -> load("cgroup_driver = \"systemd\""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("systemd");
+  }
+
+  @Test
   void wrongTypeNamesTheKey() {
     assertThatThrownBy(() -> load("shutdown_timeout_seconds = \"soon\""))
         .isInstanceOf(ConfigException.class)

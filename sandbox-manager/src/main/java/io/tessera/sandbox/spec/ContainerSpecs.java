@@ -1,6 +1,7 @@
 package io.tessera.sandbox.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tessera.kernel.cgroup.CgroupHierarchy;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
@@ -148,6 +149,7 @@ public final class ContainerSpecs {
     Map<String, Object> resources = new LinkedHashMap<>(linux.resources());
     resources.put("devices", devices(linux, c.devices(), in.hostDevices(), privileged, what));
     c.linux().resources().ifPresent(r -> SpecLinux.resources(r, resources, in.cgroupV2()));
+    c.linux().resources().ifPresent(r -> requireHugetlb(r, in, what));
     linux.resources(resources);
     linux.sysctl(SpecLinux.sysctls(pod.config().linux().sysctls(), hostNetwork, hostIpc));
 
@@ -170,6 +172,28 @@ public final class ContainerSpecs {
     String image = c.image().userSpecifiedImage();
     spec.annotation(IMAGE_NAME, image.isEmpty() ? c.image().image() : image);
     return spec;
+  }
+
+  /**
+   * runc sets hugepage limits of a v1 container only in a v1 hugetlb hierarchy; a hybrid host that
+   * has hugetlb on its v2 hierarchy only (as these machines do) makes runc fail the container with
+   * "cannot set hugetlb limit". Said up front, with the reason, instead.
+   */
+  private static void requireHugetlb(
+      LinuxContainerResources r, ContainerSpecInput in, String what) {
+    if (in.cgroupV2() || r.hugepageLimits().isEmpty()) {
+      return;
+    }
+    boolean v1Hugetlb =
+        CgroupHierarchy.fromMounts(in.hostMounts().get()).stream()
+            .anyMatch(h -> !h.unified() && h.has("hugetlb"));
+    if (!v1Hugetlb) {
+      throw new InvalidArgumentException(
+          what
+              + ": hugepage limits need the hugetlb controller on a cgroup v1 hierarchy, and this"
+              + " host has none (on a hybrid host hugetlb may sit on the v2 hierarchy, which runc"
+              + " does not set for v1 containers)");
+    }
   }
 
   /**
