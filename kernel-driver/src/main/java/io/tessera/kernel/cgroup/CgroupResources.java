@@ -42,7 +42,7 @@ public record CgroupResources(
   private static final Pattern PAGE_SIZE = Pattern.compile("[0-9]+[KMG]B");
 
   /** A cgroup v2 interface file name: no path separator, so a key can never leave its cgroup. */
-  private static final Pattern UNIFIED_KEY = Pattern.compile("[a-z0-9_]+\\.[a-z0-9_.]+");
+  private static final Pattern UNIFIED_KEY = Pattern.compile("[a-z0-9_]+\\.[A-Za-z0-9_.]+");
 
   public CgroupResources {
     Objects.requireNonNull(cpusetCpus, "cpuset cpus");

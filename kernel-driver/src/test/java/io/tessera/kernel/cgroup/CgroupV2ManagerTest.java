@@ -101,6 +101,9 @@ class CgroupV2ManagerTest {
   void unifiedWinsOverTheFieldItOverlaps() throws IOException {
     m.apply("/pod/ctr", CgroupResources.builder().pidsLimit(32).unified("pids.max", "16").build());
     assertThat(file("pids.max")).isEqualTo("16");
+    // Page sizes are spelled in capitals in hugetlb file names.
+    m.apply("/pod/ctr", CgroupResources.builder().unified("hugetlb.1GB.max", "0").build());
+    assertThat(file("hugetlb.1GB.max")).isEqualTo("0");
   }
 
   @Test
