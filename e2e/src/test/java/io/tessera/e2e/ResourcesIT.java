@@ -509,8 +509,10 @@ class ResourcesIT {
     System.out.printf(
         "cpu quota 0.5: usage_nano_cores mean %.3f cores, cumulative %.3f cores over %d samples%n",
         meanCores, windowCores, steady.size());
-    assertThat(meanCores).isLessThan(0.65).isGreaterThan(0.1);
-    assertThat(windowCores).isLessThan(0.65).isGreaterThan(0.1);
+    // The lower bound only proves the threads ran: on a shared 2-core machine the pod's cgroup
+    // competes at the root with every busy build thread, so its share can be small.
+    assertThat(meanCores).isLessThan(0.65).isGreaterThan(0.02);
+    assertThat(windowCores).isLessThan(0.65).isGreaterThan(0.02);
   }
 
   @Test
