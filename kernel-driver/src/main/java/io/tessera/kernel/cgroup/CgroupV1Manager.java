@@ -233,10 +233,9 @@ public final class CgroupV1Manager implements CgroupManager {
     if (hierarchies.stream().anyMatch(h -> h.has("hugetlb"))) {
       return file(cgroupPath, "hugetlb", "hugetlb." + pageSize + ".limit_in_bytes");
     }
-    Path dir =
+    CgroupHierarchy v2 =
         hierarchies.stream()
             .filter(CgroupHierarchy::unified)
-            .map(h -> h.dir(cgroupPath))
             .findFirst()
             .orElseThrow(
                 () ->
@@ -244,7 +243,11 @@ public final class CgroupV1Manager implements CgroupManager {
                         "set hugepage limit of cgroup "
                             + cgroupPath
                             + ": this host has no hugetlb controller"));
+    Path dir = v2.dir(cgroupPath);
     Path f = dir.resolve("hugetlb." + pageSize + ".max");
+    if (!Files.exists(f) && Files.isDirectory(dir)) {
+      delegateDown(v2.mountPoint(), dir, "hugetlb");
+    }
     if (!Files.exists(f)) {
       throw new InvalidArgumentException(
           "set hugepage limit "
@@ -256,6 +259,28 @@ public final class CgroupV1Manager implements CgroupManager {
               + " (hugetlb not enabled on the v2 hierarchy there, or no such page size)");
     }
     return f;
+  }
+
+  /**
+   * Enables {@code controller} in cgroup.subtree_control of every ancestor of {@code dir} on the v2
+   * hierarchy that does not yet pass it down (runc and the kubelet create their cgroups there
+   * without delegating anything); an ancestor with processes of its own refuses (v2's
+   * no-internal-process rule), which leaves the file missing and is reported by the caller.
+   */
+  private static void delegateDown(Path mountPoint, Path dir, String controller) {
+    Path parent = mountPoint;
+    for (Path segment : mountPoint.relativize(dir)) {
+      Path child = parent.resolve(segment.toString());
+      String offered = " " + CgroupTree.read(child.resolve("cgroup.controllers")) + " ";
+      if (!offered.contains(" " + controller + " ")) {
+        try {
+          CgroupTree.write(parent.resolve("cgroup.subtree_control"), "+" + controller);
+        } catch (RuntimeException e) {
+          return;
+        }
+      }
+      parent = child;
+    }
   }
 
   @Override

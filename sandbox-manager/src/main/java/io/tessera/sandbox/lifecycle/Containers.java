@@ -1,11 +1,13 @@
 package io.tessera.sandbox.lifecycle;
 
+import io.tessera.kernel.cgroup.CgroupResources;
 import io.tessera.kernel.cgroup.OomKills;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.errors.TesseraException;
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.mount.Mounter;
 import io.tessera.kernel.oci.ConmonProcess;
 import io.tessera.kernel.oci.ExecResult;
@@ -288,6 +290,15 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
               .build();
       ConmonProcess proc = rt.create(id, state.bundle(id), io);
       undo.push(() -> rt.delete(id, true));
+      // Where runc cannot set hugepage limits (hybrid host, hugetlb on v2 only) they are set here,
+      // after runc made the cgroup and before anything runs in it.
+      String cgroupPath = pod.facts().cgroupPath().orElseThrow() + "/" + id;
+      config
+          .linux()
+          .resources()
+          .map(Containers::hugepagesOnly)
+          .filter(r -> !r.isEmpty() && !runcSetsHugepages())
+          .ifPresent(r -> pods.cgroups().apply(cgroupPath, r));
 
       String stopSignal =
           config
@@ -613,13 +624,44 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
               + ", not CREATED or RUNNING");
     }
     try {
-      runtime(c).update(c.id(), SpecJson.toJson(ContainerSpecs.resources(resources, cgroupV2)));
+      Map<String, Object> tree = ContainerSpecs.resources(resources, cgroupV2);
+      CgroupResources hugepages = hugepagesOnly(resources);
+      boolean ours = !hugepages.isEmpty() && !runcSetsHugepages();
+      if (ours) {
+        tree.remove("hugepageLimits");
+      }
+      runtime(c).update(c.id(), SpecJson.toJson(tree));
+      if (ours) {
+        String cgroup =
+            SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class)
+                .linux()
+                .cgroupsPath();
+        pods.cgroups().apply(cgroup, hugepages);
+      }
     } catch (TesseraException e) {
       throw TesseraException.sameKind(
           e, "UpdateContainerResources " + c.id() + ": " + e.getMessage());
     }
     store.update(c.id(), s -> s.withResources(Optional.of(resources)));
     LOG.info("container {} resources updated", c.id());
+  }
+
+  private volatile Boolean runcSetsHugepages;
+
+  /** Whether runc sets hugepage limits on this host; read from the mount table once. */
+  private boolean runcSetsHugepages() {
+    Boolean v = runcSetsHugepages;
+    if (v == null) {
+      v = ContainerSpecs.runcSetsHugepages(cgroupV2, MountInfo::current);
+      runcSetsHugepages = v;
+    }
+    return v;
+  }
+
+  private static CgroupResources hugepagesOnly(LinuxContainerResources r) {
+    CgroupResources.Builder b = CgroupResources.builder();
+    r.hugepageLimits().forEach(h -> b.hugepageLimit(h.pageSize(), h.limit()));
+    return b.build();
   }
 
   /** ReopenContainerLog: asks conmon to reopen the log file (after kubelet rotated it). */

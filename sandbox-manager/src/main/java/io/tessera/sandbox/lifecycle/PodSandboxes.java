@@ -427,6 +427,11 @@ public final class PodSandboxes {
     }
   }
 
+  /** The cgroup manager pods and their containers' cgroups are handled with. */
+  CgroupManager cgroups() {
+    return cgroups;
+  }
+
   /** We created cgroups only where kubelet gave no parent (see {@link #podCgroup}). */
   private boolean ownsCgroup(String cgroup) {
     return cgroup.startsWith("/tessera/");

@@ -5,6 +5,7 @@ import io.tessera.kernel.cgroup.CgroupHierarchy;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
+import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.ns.NsType;
 import io.tessera.kernel.oci.spec.Capabilities;
 import io.tessera.kernel.oci.spec.Linux;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Builds the OCI runtime spec of a container, or of a pod's infra process, from the CRI requests
@@ -149,7 +151,10 @@ public final class ContainerSpecs {
     Map<String, Object> resources = new LinkedHashMap<>(linux.resources());
     resources.put("devices", devices(linux, c.devices(), in.hostDevices(), privileged, what));
     c.linux().resources().ifPresent(r -> SpecLinux.resources(r, resources, in.cgroupV2()));
-    c.linux().resources().ifPresent(r -> requireHugetlb(r, in, what));
+    if (!runcSetsHugepages(in.cgroupV2(), in.hostMounts())) {
+      // Set by the runtime itself on the v2 hierarchy (see runcSetsHugepages).
+      resources.remove("hugepageLimits");
+    }
     linux.resources(resources);
     linux.sysctl(SpecLinux.sysctls(pod.config().linux().sysctls(), hostNetwork, hostIpc));
 
@@ -175,25 +180,16 @@ public final class ContainerSpecs {
   }
 
   /**
-   * runc sets hugepage limits of a v1 container only in a v1 hugetlb hierarchy; a hybrid host that
-   * has hugetlb on its v2 hierarchy only (as these machines do) makes runc fail the container with
-   * "cannot set hugetlb limit". Said up front, with the reason, instead.
+   * Whether runc can set a container's hugepage limits. On v2, and on v1 with a v1 hugetlb
+   * hierarchy, it can; a hybrid host that has hugetlb on its v2 hierarchy only (as these machines
+   * do) makes runc fail the container ("cannot set hugetlb limit"), so there the spec carries none
+   * and the caller sets them with {@code CgroupManager.apply} after {@code runc create} (before the
+   * container runs). The mount table is read only on v1.
    */
-  private static void requireHugetlb(
-      LinuxContainerResources r, ContainerSpecInput in, String what) {
-    if (in.cgroupV2() || r.hugepageLimits().isEmpty()) {
-      return;
-    }
-    boolean v1Hugetlb =
-        CgroupHierarchy.fromMounts(in.hostMounts().get()).stream()
+  public static boolean runcSetsHugepages(boolean cgroupV2, Supplier<List<MountInfo>> hostMounts) {
+    return cgroupV2
+        || CgroupHierarchy.fromMounts(hostMounts.get()).stream()
             .anyMatch(h -> !h.unified() && h.has("hugetlb"));
-    if (!v1Hugetlb) {
-      throw new InvalidArgumentException(
-          what
-              + ": hugepage limits need the hugetlb controller on a cgroup v1 hierarchy, and this"
-              + " host has none (on a hybrid host hugetlb may sit on the v2 hierarchy, which runc"
-              + " does not set for v1 containers)");
-    }
   }
 
   /**

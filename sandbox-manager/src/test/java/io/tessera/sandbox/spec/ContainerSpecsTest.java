@@ -896,7 +896,7 @@ class ContainerSpecsTest {
   }
 
   @Test
-  void hugepagesOnV1NeedAV1HugetlbHierarchy() throws Exception {
+  void hugepagesStayOutOfTheSpecWhereRuncCannotSetThem() throws Exception {
     LinuxContainerResources r =
         LinuxContainerResources.builder()
             .hugepageLimits(List.of(new HugepageLimit("2MB", 0)))
@@ -904,15 +904,17 @@ class ContainerSpecsTest {
     String hybrid =
         "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
             + "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
-    assertThatThrownBy(
-            () ->
-                ContainerSpecs.build(
-                    input(withResources(r))
-                        .cgroupV2(false)
-                        .hostMounts(() -> io.tessera.kernel.mount.MountInfo.parse(hybrid))
-                        .build()))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("hugetlb controller on a cgroup v1 hierarchy");
+    JsonNode withoutV1Hugetlb =
+        build(
+                input(withResources(r))
+                    .cgroupV2(false)
+                    .hostMounts(() -> io.tessera.kernel.mount.MountInfo.parse(hybrid)))
+            .at("/linux/resources");
+    assertThat(withoutV1Hugetlb.has("hugepageLimits")).isFalse();
+    assertThat(
+            ContainerSpecs.runcSetsHugepages(
+                false, () -> io.tessera.kernel.mount.MountInfo.parse(hybrid)))
+        .isFalse();
     String withHugetlb =
         hybrid + "42 31 0:39 / /sys/fs/cgroup/hugetlb rw,relatime - cgroup cgroup rw,hugetlb\n";
     JsonNode res =
@@ -922,6 +924,7 @@ class ContainerSpecsTest {
                     .hostMounts(() -> io.tessera.kernel.mount.MountInfo.parse(withHugetlb)))
             .at("/linux/resources/hugepageLimits");
     assertThat(res.toString()).isEqualTo("[{\"pageSize\":\"2MB\",\"limit\":0}]");
+    assertThat(ContainerSpecs.runcSetsHugepages(true, List::of)).isTrue();
   }
 
   @Test
