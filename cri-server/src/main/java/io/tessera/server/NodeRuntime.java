@@ -118,18 +118,28 @@ public record NodeRuntime(
         pods.all().size(),
         containers.list(io.tessera.sandbox.filter.ContainerFilter.ALL).size());
     StatsSampler stats =
-        new StatsSampler(
-            () ->
-                containers.list(
-                    new io.tessera.sandbox.filter.ContainerFilter(
-                        java.util.Optional.empty(),
-                        java.util.Optional.of(io.tessera.sandbox.model.ContainerState.RUNNING),
-                        java.util.Optional.empty(),
-                        Map.of())),
-            snapshotter,
-            CgroupStatsReader.forHost(),
-            config.rootDir(),
-            StatsSampler.DEFAULT_INTERVAL);
+        StatsSampler.builder()
+            .runningContainers(
+                () ->
+                    containers.list(
+                        new io.tessera.sandbox.filter.ContainerFilter(
+                            java.util.Optional.empty(),
+                            java.util.Optional.of(io.tessera.sandbox.model.ContainerState.RUNNING),
+                            java.util.Optional.empty(),
+                            Map.of())))
+            .readyPods(
+                () ->
+                    pods.list(
+                        new io.tessera.sandbox.filter.PodSandboxFilter(
+                            java.util.Optional.empty(),
+                            java.util.Optional.of(io.tessera.sandbox.model.PodSandboxState.READY),
+                            Map.of())))
+            .snapshots(snapshotter)
+            .cgroups(CgroupStatsReader.forHost())
+            .netDev(new io.tessera.kernel.net.NetDevReaderJna())
+            .writableRoot(config.rootDir())
+            .interval(config.stats().interval())
+            .build();
     stats.start();
     return new NodeRuntime(
         pods,

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.CgroupDriver;
-import io.tessera.cri.v1.PodSandboxStatsRequest;
+import io.tessera.cri.v1.CheckpointContainerRequest;
 import io.tessera.cri.v1.RuntimeCondition;
 import io.tessera.cri.v1.RuntimeConfigRequest;
 import io.tessera.cri.v1.StatusRequest;
@@ -76,12 +76,12 @@ class RuntimeInfoIT {
                 daemon
                     .client()
                     .runtime()
-                    .podSandboxStats(PodSandboxStatsRequest.getDefaultInstance()))
+                    .checkpointContainer(CheckpointContainerRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-              assertThat(e.getStatus().getDescription()).contains("PodSandboxStats");
+              assertThat(e.getStatus().getDescription()).contains("CheckpointContainer");
             });
   }
 

@@ -46,4 +46,11 @@ final class ConfigFile {
     public java.util.List<String> binDirs;
     public Long pluginTimeoutSeconds;
   }
+
+  public Stats stats;
+
+  /** The {@code [stats]} table. */
+  static final class Stats {
+    public String interval;
+  }
 }

@@ -172,7 +172,8 @@ public final class ConfigLoader {
         images(f.images == null ? new ConfigFile.Images() : f.images, origin),
         runtimes(f, origin),
         cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin),
-        resources(f.resources == null ? new ConfigFile.Resources() : f.resources, origin));
+        resources(f.resources == null ? new ConfigFile.Resources() : f.resources, origin),
+        stats(f.stats == null ? new ConfigFile.Stats() : f.stats, origin));
   }
 
   /** Largest pids.max worth asking for: the kernel's PID_MAX_LIMIT (4M on 64-bit). */
@@ -189,6 +190,42 @@ public final class ConfigLoader {
           "must be -1 or 0 (unlimited) or 1.." + MAX_PIDS_LIMIT);
     }
     return new TesseraConfig.Resources(Math.max(0, pids));
+  }
+
+  /** The longest stats interval accepted: beyond it, CPU rates would be averages over minutes. */
+  static final Duration MAX_STATS_INTERVAL = Duration.ofMinutes(5);
+
+  /** Below this (and above 0), sampling hundreds of containers would eat a core. */
+  static final Duration MIN_STATS_INTERVAL = Duration.ofMillis(100);
+
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+  private static TesseraConfig.Stats stats(ConfigFile.Stats s, String origin)
+      throws ConfigException {
+    String text = s.interval == null ? TesseraConfig.DEFAULT_STATS_INTERVAL : s.interval;
+    java.util.regex.Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw bad(
+          origin,
+          "stats.interval",
+          text,
+          "must be a whole number with a unit ms, s or m (e.g. \"1s\", \"500ms\"), or \"0s\" to"
+              + " sample on demand");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration interval =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMinutes(n);
+        };
+    if (!interval.isZero()
+        && (interval.compareTo(MIN_STATS_INTERVAL) < 0
+            || interval.compareTo(MAX_STATS_INTERVAL) > 0)) {
+      throw bad(origin, "stats.interval", text, "must be 0 or between 100ms and 5m");
+    }
+    return new TesseraConfig.Stats(interval);
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param runtimes the runtime handlers
  * @param cni pod networking settings
  * @param resources container resource defaults
+ * @param stats container and pod stats sampling
  */
 public record TesseraConfig(
     Path socketPath,
@@ -36,7 +37,8 @@ public record TesseraConfig(
     Images images,
     Runtimes runtimes,
     Cni cni,
-    Resources resources) {
+    Resources resources,
+    Stats stats) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -97,6 +99,20 @@ public record TesseraConfig(
     }
   }
 
+  /**
+   * The {@code [stats]} table.
+   *
+   * @param interval time between background samples of every running container and ready pod; zero
+   *     means no background sampling: each stats call samples what it answers about
+   */
+  public record Stats(Duration interval) {
+    public Stats {
+      Objects.requireNonNull(interval, "interval");
+    }
+  }
+
+  public static final String DEFAULT_STATS_INTERVAL = "1s";
+
   public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
   public static final List<Path> DEFAULT_CNI_BIN_DIRS =
       List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
@@ -126,5 +142,6 @@ public record TesseraConfig(
     Objects.requireNonNull(runtimes, "runtimes");
     Objects.requireNonNull(cni, "cni");
     Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(stats, "stats");
   }
 }

@@ -6,19 +6,15 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tessera.cri.v1.CgroupDriver;
-import io.tessera.cri.v1.ContainerAttributes;
 import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatsRequest;
 import io.tessera.cri.v1.ContainerStatsResponse;
 import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.ContainerStatusResponse;
-import io.tessera.cri.v1.CpuUsage;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.CreateContainerResponse;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
-import io.tessera.cri.v1.FilesystemIdentifier;
-import io.tessera.cri.v1.FilesystemUsage;
 import io.tessera.cri.v1.LinuxRuntimeConfiguration;
 import io.tessera.cri.v1.ListContainerStatsRequest;
 import io.tessera.cri.v1.ListContainerStatsResponse;
@@ -26,7 +22,11 @@ import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.ListContainersResponse;
 import io.tessera.cri.v1.ListPodSandboxRequest;
 import io.tessera.cri.v1.ListPodSandboxResponse;
-import io.tessera.cri.v1.MemoryUsage;
+import io.tessera.cri.v1.ListPodSandboxStatsRequest;
+import io.tessera.cri.v1.ListPodSandboxStatsResponse;
+import io.tessera.cri.v1.PodSandboxStats;
+import io.tessera.cri.v1.PodSandboxStatsRequest;
+import io.tessera.cri.v1.PodSandboxStatsResponse;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
 import io.tessera.cri.v1.PodSandboxStatusResponse;
 import io.tessera.cri.v1.RemoveContainerRequest;
@@ -52,7 +52,6 @@ import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopContainerResponse;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.StopPodSandboxResponse;
-import io.tessera.cri.v1.UInt64Value;
 import io.tessera.cri.v1.UpdateContainerResourcesRequest;
 import io.tessera.cri.v1.UpdateContainerResourcesResponse;
 import io.tessera.cri.v1.UpdateRuntimeConfigRequest;
@@ -69,7 +68,8 @@ import io.tessera.sandbox.lifecycle.Containers;
 import io.tessera.sandbox.lifecycle.PodSandboxes;
 import io.tessera.sandbox.model.Container;
 import io.tessera.sandbox.model.PodSandbox;
-import io.tessera.sandbox.stats.ContainerStatsSample;
+import io.tessera.sandbox.model.PodSandboxState;
+import io.tessera.sandbox.stats.PodSandboxStatsSample;
 import io.tessera.server.BuildInfo;
 import io.tessera.server.HostFacts;
 import io.tessera.server.NodeRuntime;
@@ -343,53 +343,78 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
    * be read (kubelet treats absent usage as unknown, not as zero).
    */
   private ContainerStats containerStats(Container c) {
-    io.tessera.cri.v1.Container cri = DomainToCri.container(c);
-    ContainerStats.Builder b =
-        ContainerStats.newBuilder()
-            .setAttributes(
-                ContainerAttributes.newBuilder()
-                    .setId(c.id())
-                    .setMetadata(cri.getMetadata())
-                    .putAllLabels(c.labels())
-                    .putAllAnnotations(c.annotations()));
-    node.stats()
-        .stats(c)
-        .ifPresent(
-            s -> {
-              ContainerStatsSample.Cpu cpu = s.cpu();
-              CpuUsage.Builder cb =
-                  CpuUsage.newBuilder()
-                      .setTimestamp(cpu.timestamp())
-                      .setUsageCoreNanoSeconds(u64(cpu.usageCoreNanos()));
-              cpu.usageNanoCores().ifPresent(n -> cb.setUsageNanoCores(u64(n)));
-              ContainerStatsSample.Memory m = s.memory();
-              MemoryUsage.Builder mb =
-                  MemoryUsage.newBuilder()
-                      .setTimestamp(m.timestamp())
-                      .setWorkingSetBytes(u64(m.workingSetBytes()))
-                      .setUsageBytes(u64(m.usageBytes()))
-                      .setRssBytes(u64(m.rssBytes()))
-                      .setPageFaults(u64(m.pageFaults()))
-                      .setMajorPageFaults(u64(m.majorPageFaults()));
-              m.availableBytes().ifPresent(a -> mb.setAvailableBytes(u64(a)));
-              b.setCpu(cb).setMemory(mb);
-              s.writableLayer()
-                  .ifPresent(
-                      w ->
-                          b.setWritableLayer(
-                              FilesystemUsage.newBuilder()
-                                  .setTimestamp(w.timestamp())
-                                  .setFsId(
-                                      FilesystemIdentifier.newBuilder()
-                                          .setMountpoint(w.mountpoint().toString()))
-                                  .setUsedBytes(u64(w.usedBytes()))
-                                  .setInodesUsed(u64(w.inodesUsed()))));
-            });
-    return b.build();
+    return DomainToCri.containerStats(c, node.stats().stats(c));
   }
 
-  private static UInt64Value u64(long v) {
-    return UInt64Value.newBuilder().setValue(v).build();
+  /**
+   * PodSandboxStats: unknown ids are NOT_FOUND; a pod that is not ready has its attributes and its
+   * containers' attributes only.
+   */
+  @Override
+  public void podSandboxStats(
+      PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          PodSandbox pod =
+              pods.status(
+                  requireId(request.getPodSandboxId(), "PodSandboxStats", "pod_sandbox_id"));
+          List<Container> ofPod =
+              containers.list(
+                  new ContainerFilter(
+                      java.util.Optional.empty(),
+                      java.util.Optional.empty(),
+                      java.util.Optional.of(pod.id()),
+                      Map.of()));
+          return PodSandboxStatsResponse.newBuilder()
+              .setStats(podSandboxStats(pod, node.stats().stats(pod), ofPod))
+              .build();
+        });
+  }
+
+  /**
+   * ListPodSandboxStats: the ready pods that match the filter (as containerd: a stopped pod has no
+   * usage to report), sampled together when sampling on demand.
+   */
+  @Override
+  public void listPodSandboxStats(
+      ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          var f = request.getFilter();
+          List<PodSandbox> ready =
+              pods.list(
+                  new PodSandboxFilter(
+                      f.getId().isEmpty()
+                          ? java.util.Optional.empty()
+                          : java.util.Optional.of(f.getId()),
+                      java.util.Optional.of(PodSandboxState.READY),
+                      f.getLabelSelectorMap()));
+          Map<String, List<Container>> byPod = new java.util.HashMap<>();
+          for (Container c : containers.list(ContainerFilter.ALL)) {
+            byPod.computeIfAbsent(c.podSandboxId(), k -> new ArrayList<>()).add(c);
+          }
+          Map<String, PodSandboxStatsSample> samples = node.stats().stats(ready);
+          ListPodSandboxStatsResponse.Builder b = ListPodSandboxStatsResponse.newBuilder();
+          for (PodSandbox pod : ready) {
+            b.addStats(
+                podSandboxStats(
+                    pod,
+                    java.util.Optional.ofNullable(samples.get(pod.id())),
+                    byPod.getOrDefault(pod.id(), List.of())));
+          }
+          return b.build();
+        });
+  }
+
+  private PodSandboxStats podSandboxStats(
+      PodSandbox pod, java.util.Optional<PodSandboxStatsSample> sample, List<Container> ofPod) {
+    List<ContainerStats> ctrs = new ArrayList<>();
+    for (Container c : ofPod) {
+      ctrs.add(containerStats(c));
+    }
+    return DomainToCri.podSandboxStats(pod, sample, ctrs);
   }
 
   @Override

@@ -20,7 +20,10 @@ import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.model.PodSandboxMetadata;
 import io.tessera.sandbox.model.PodSandboxState;
 import io.tessera.sandbox.model.UserNamespace;
+import io.tessera.sandbox.stats.ContainerStatsSample;
+import io.tessera.sandbox.stats.PodSandboxStatsSample;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Translates sandbox-manager domain values into CRI protobuf responses (list items and statuses).
@@ -286,5 +289,117 @@ public final class DomainToCri {
         .setGid(u.gid())
         .addAllSupplementalGroups(u.supplementalGroups())
         .build();
+  }
+
+  /**
+   * ContainerStats: the attributes always; CPU, memory and writable layer only from a sample
+   * (kubelet reads absent usage as unknown, not as zero).
+   */
+  public static io.tessera.cri.v1.ContainerStats containerStats(
+      Container c, Optional<ContainerStatsSample> sample) {
+    io.tessera.cri.v1.ContainerStats.Builder b =
+        io.tessera.cri.v1.ContainerStats.newBuilder()
+            .setAttributes(
+                io.tessera.cri.v1.ContainerAttributes.newBuilder()
+                    .setId(c.id())
+                    .setMetadata(containerMetadata(c.metadata()))
+                    .putAllLabels(c.labels())
+                    .putAllAnnotations(c.annotations()));
+    sample.ifPresent(
+        s -> {
+          b.setCpu(cpuUsage(s.cpu())).setMemory(memoryUsage(s.memory()));
+          s.writableLayer()
+              .ifPresent(
+                  w ->
+                      b.setWritableLayer(
+                          io.tessera.cri.v1.FilesystemUsage.newBuilder()
+                              .setTimestamp(w.timestamp())
+                              .setFsId(
+                                  io.tessera.cri.v1.FilesystemIdentifier.newBuilder()
+                                      .setMountpoint(w.mountpoint().toString()))
+                              .setUsedBytes(u64(w.usedBytes()))
+                              .setInodesUsed(u64(w.inodesUsed()))));
+        });
+    return b.build();
+  }
+
+  /**
+   * PodSandboxStats: the attributes always; the linux part with whatever the sample holds (cgroup
+   * CPU and memory, tasks, network of the pod's own netns) and {@code containers} as given.
+   */
+  public static io.tessera.cri.v1.PodSandboxStats podSandboxStats(
+      PodSandbox pod,
+      Optional<PodSandboxStatsSample> sample,
+      List<io.tessera.cri.v1.ContainerStats> containers) {
+    io.tessera.cri.v1.LinuxPodSandboxStats.Builder linux =
+        io.tessera.cri.v1.LinuxPodSandboxStats.newBuilder().addAllContainers(containers);
+    sample.ifPresent(
+        s -> {
+          s.cpu().ifPresent(cpu -> linux.setCpu(cpuUsage(cpu)));
+          s.memory().ifPresent(m -> linux.setMemory(memoryUsage(m)));
+          s.processes()
+              .ifPresent(
+                  p ->
+                      linux.setProcess(
+                          io.tessera.cri.v1.ProcessUsage.newBuilder()
+                              .setTimestamp(p.timestamp())
+                              .setProcessCount(u64(p.count()))));
+          s.network().ifPresent(n -> linux.setNetwork(networkUsage(n)));
+        });
+    return io.tessera.cri.v1.PodSandboxStats.newBuilder()
+        .setAttributes(
+            io.tessera.cri.v1.PodSandboxAttributes.newBuilder()
+                .setId(pod.id())
+                .setMetadata(podSandboxMetadata(pod.metadata()))
+                .putAllLabels(pod.labels())
+                .putAllAnnotations(pod.annotations()))
+        .setLinux(linux)
+        .build();
+  }
+
+  private static io.tessera.cri.v1.CpuUsage cpuUsage(ContainerStatsSample.Cpu cpu) {
+    io.tessera.cri.v1.CpuUsage.Builder b =
+        io.tessera.cri.v1.CpuUsage.newBuilder()
+            .setTimestamp(cpu.timestamp())
+            .setUsageCoreNanoSeconds(u64(cpu.usageCoreNanos()));
+    cpu.usageNanoCores().ifPresent(n -> b.setUsageNanoCores(u64(n)));
+    return b.build();
+  }
+
+  private static io.tessera.cri.v1.MemoryUsage memoryUsage(ContainerStatsSample.Memory m) {
+    io.tessera.cri.v1.MemoryUsage.Builder b =
+        io.tessera.cri.v1.MemoryUsage.newBuilder()
+            .setTimestamp(m.timestamp())
+            .setWorkingSetBytes(u64(m.workingSetBytes()))
+            .setUsageBytes(u64(m.usageBytes()))
+            .setRssBytes(u64(m.rssBytes()))
+            .setPageFaults(u64(m.pageFaults()))
+            .setMajorPageFaults(u64(m.majorPageFaults()));
+    m.availableBytes().ifPresent(a -> b.setAvailableBytes(u64(a)));
+    return b.build();
+  }
+
+  private static io.tessera.cri.v1.NetworkUsage networkUsage(PodSandboxStatsSample.Network n) {
+    io.tessera.cri.v1.NetworkUsage.Builder b =
+        io.tessera.cri.v1.NetworkUsage.newBuilder().setTimestamp(n.timestamp());
+    n.defaultInterface().ifPresent(i -> b.setDefaultInterface(interfaceUsage(i)));
+    n.interfaces().forEach(i -> b.addInterfaces(interfaceUsage(i)));
+    return b.build();
+  }
+
+  private static io.tessera.cri.v1.NetworkInterfaceUsage interfaceUsage(
+      io.tessera.kernel.net.InterfaceCounters i) {
+    return io.tessera.cri.v1.NetworkInterfaceUsage.newBuilder()
+        .setName(i.name())
+        .setRxBytes(u64(i.rxBytes()))
+        .setRxErrors(u64(i.rxErrors()))
+        .setTxBytes(u64(i.txBytes()))
+        .setTxErrors(u64(i.txErrors()))
+        .build();
+  }
+
+  // uint64 fields travel as Java long; counters above Long.MAX_VALUE keep their bits.
+  private static io.tessera.cri.v1.UInt64Value u64(long v) {
+    return io.tessera.cri.v1.UInt64Value.newBuilder().setValue(v).build();
   }
 }

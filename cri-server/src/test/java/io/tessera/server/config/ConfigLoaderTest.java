@@ -253,4 +253,27 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key 'cni.nope'");
   }
+
+  @Test
+  void statsIntervalDefaultsToOneSecondAndZeroMeansOnDemand() throws Exception {
+    assertThat(load("").stats().interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(load("[stats]\ninterval = \"0s\"\n").stats().interval()).isZero();
+    assertThat(load("[stats]\ninterval = \"500ms\"\n").stats().interval())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(load("[stats]\ninterval = \"2m\"\n").stats().interval())
+        .isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void badStatsIntervalsNameTheKey() {
+    for (String bad : new String[] {"fast", "1h", "1.5s", "-1s", "50ms", "6m", ""}) {
+      assertThatThrownBy(() -> load("[stats]\ninterval = \"" + bad + "\"\n"))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'stats.interval'");
+    }
+    assertThatThrownBy(() -> load("[stats]\nperiod = \"1s\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'stats.period'");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tessera.cri.v1.PodIP;
 import io.tessera.cri.v1.Signal;
+import io.tessera.kernel.net.InterfaceCounters;
 import io.tessera.sandbox.model.Container;
 import io.tessera.sandbox.model.ContainerConfig;
 import io.tessera.sandbox.model.ContainerRuntimeFacts;
@@ -19,6 +20,8 @@ import io.tessera.sandbox.model.PodSandboxConfig;
 import io.tessera.sandbox.model.PodSandboxRuntimeFacts;
 import io.tessera.sandbox.model.PodSandboxState;
 import io.tessera.sandbox.model.PodSandboxStatus;
+import io.tessera.sandbox.stats.ContainerStatsSample;
+import io.tessera.sandbox.stats.PodSandboxStatsSample;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -262,5 +265,87 @@ class DomainToCriTest {
 
   static <E extends Enum<E>> List<E> defined(E[] values) {
     return Stream.of(values).filter(v -> !v.name().equals("UNRECOGNIZED")).toList();
+  }
+
+  @Test
+  void podSandboxStatsCarryEveryPartOfTheSample() {
+    var cpu = new ContainerStatsSample.Cpu(11, 5_000, OptionalLong.of(250_000_000L));
+    var memory = new ContainerStatsSample.Memory(12, 900, 700, OptionalLong.of(300), 600, 40, 2);
+    var network =
+        new PodSandboxStatsSample.Network(
+            13,
+            Optional.of(new InterfaceCounters("eth0", 1000, 1, 2000, 2)),
+            List.of(new InterfaceCounters("net1", 10, 0, 20, 3)));
+    var sample =
+        new PodSandboxStatsSample(
+            POD_ID,
+            Optional.of(cpu),
+            Optional.of(memory),
+            Optional.of(network),
+            Optional.of(new PodSandboxStatsSample.Processes(14, 3)));
+    var ctr = DomainToCri.containerStats(exited(), Optional.empty());
+
+    var s = DomainToCri.podSandboxStats(pod(), Optional.of(sample), List.of(ctr));
+
+    assertThat(s.getAttributes().getId()).isEqualTo(POD_ID);
+    assertThat(s.getAttributes().getMetadata().getName()).isEqualTo(pod().metadata().name());
+    assertThat(s.getAttributes().getLabelsMap()).isEqualTo(pod().labels());
+    assertThat(s.getAttributes().getAnnotationsMap()).isEqualTo(pod().annotations());
+    var linux = s.getLinux();
+    assertThat(linux.getCpu().getTimestamp()).isEqualTo(11);
+    assertThat(linux.getCpu().getUsageCoreNanoSeconds().getValue()).isEqualTo(5_000);
+    assertThat(linux.getCpu().getUsageNanoCores().getValue()).isEqualTo(250_000_000L);
+    assertThat(linux.getMemory().getWorkingSetBytes().getValue()).isEqualTo(700);
+    assertThat(linux.getMemory().getUsageBytes().getValue()).isEqualTo(900);
+    assertThat(linux.getMemory().getAvailableBytes().getValue()).isEqualTo(300);
+    assertThat(linux.getMemory().getRssBytes().getValue()).isEqualTo(600);
+    assertThat(linux.getMemory().getPageFaults().getValue()).isEqualTo(40);
+    assertThat(linux.getMemory().getMajorPageFaults().getValue()).isEqualTo(2);
+    assertThat(linux.getNetwork().getTimestamp()).isEqualTo(13);
+    var eth0 = linux.getNetwork().getDefaultInterface();
+    assertThat(eth0.getName()).isEqualTo("eth0");
+    assertThat(eth0.getRxBytes().getValue()).isEqualTo(1000);
+    assertThat(eth0.getRxErrors().getValue()).isEqualTo(1);
+    assertThat(eth0.getTxBytes().getValue()).isEqualTo(2000);
+    assertThat(eth0.getTxErrors().getValue()).isEqualTo(2);
+    assertThat(linux.getNetwork().getInterfacesList())
+        .singleElement()
+        .satisfies(i -> assertThat(i.getTxErrors().getValue()).isEqualTo(3));
+    assertThat(linux.getProcess().getProcessCount().getValue()).isEqualTo(3);
+    assertThat(linux.getProcess().getTimestamp()).isEqualTo(14);
+    assertThat(linux.getContainersList()).containsExactly(ctr);
+  }
+
+  @Test
+  void podSandboxStatsWithoutASampleOrPartsLeaveThemUnset() {
+    var none = DomainToCri.podSandboxStats(pod(), Optional.empty(), List.of());
+    assertThat(none.getAttributes().getId()).isEqualTo(POD_ID);
+    assertThat(none.getLinux().hasCpu()).isFalse();
+    assertThat(none.getLinux().hasMemory()).isFalse();
+    assertThat(none.getLinux().hasNetwork()).isFalse();
+    assertThat(none.getLinux().hasProcess()).isFalse();
+
+    var hostNetwork =
+        new PodSandboxStatsSample(
+            POD_ID,
+            Optional.of(new ContainerStatsSample.Cpu(1, 2, OptionalLong.empty())),
+            Optional.of(new ContainerStatsSample.Memory(1, 2, 2, OptionalLong.empty(), 0, 0, 0)),
+            Optional.empty(),
+            Optional.empty());
+    var s = DomainToCri.podSandboxStats(pod(), Optional.of(hostNetwork), List.of());
+    assertThat(s.getLinux().hasNetwork()).isFalse();
+    assertThat(s.getLinux().getCpu().hasUsageNanoCores()).isFalse();
+    assertThat(s.getLinux().getMemory().hasAvailableBytes()).isFalse();
+  }
+
+  @Test
+  void containerStatsWithoutASampleAreAttributesOnly() {
+    var s = DomainToCri.containerStats(exited(), Optional.empty());
+    assertThat(s.getAttributes().getId()).isEqualTo(CONTAINER_ID);
+    assertThat(s.getAttributes().getMetadata().getName()).isEqualTo(exited().metadata().name());
+    assertThat(s.getAttributes().getLabelsMap()).isEqualTo(exited().labels());
+    assertThat(s.hasCpu()).isFalse();
+    assertThat(s.hasMemory()).isFalse();
+    assertThat(s.hasWritableLayer()).isFalse();
   }
 }

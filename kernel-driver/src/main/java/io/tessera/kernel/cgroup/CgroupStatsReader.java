@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Reads a cgroup's CPU and memory counters from the v1 {@code cpuacct} and {@code memory}
- * hierarchies, or from the unified hierarchy where a controller is not mounted as v1 (so a hybrid
- * host whose v2 tree carries only hugetlb is read from v1). Stateless and thread-safe.
+ * Reads a cgroup's CPU, memory and task counters from the v1 {@code cpuacct}, {@code memory} and
+ * {@code pids} hierarchies, or from the unified hierarchy where a controller is not mounted as v1
+ * (so a hybrid host whose v2 tree carries only hugetlb is read from v1). Stateless and thread-safe.
  */
 public final class CgroupStatsReader {
   /**
@@ -76,6 +76,38 @@ public final class CgroupStatsReader {
             parseLong(usage.get(), dir),
             parseV2Max(limit.get(), dir),
             MemoryStat.parseV2(stat.get())));
+  }
+
+  /**
+   * The number of tasks in {@code cgroupPath} and below: {@code pids.current} where a pids
+   * controller holds the cgroup (it counts threads, as containerd and cAdvisor report it), else the
+   * processes listed in the {@code cgroup.procs} files of its subtree. Empty when the cgroup does
+   * not exist.
+   *
+   * @throws InternalException if a counter file exists but cannot be read or parsed
+   */
+  public OptionalLong processCount(String cgroupPath) {
+    CgroupPaths.validate(cgroupPath);
+    Optional<CgroupHierarchy> pids = v1("pids");
+    Path dir = pids.isPresent() ? pids.get().dir(cgroupPath) : null;
+    if (dir == null && unified().isPresent()) {
+      dir = unified().get().dir(cgroupPath);
+    }
+    if (dir != null) {
+      Path d = dir;
+      Optional<String> current = readFile(d.resolve("pids.current"));
+      if (current.isPresent()) {
+        return OptionalLong.of(parseLong(current.get(), d));
+      }
+    }
+    // No pids controller here (a v2 subtree without it enabled): count cgroup.procs instead.
+    for (CgroupHierarchy h : hierarchies) {
+      Path any = h.dir(cgroupPath);
+      if (Files.isDirectory(any)) {
+        return OptionalLong.of(CgroupTree.pidsRecursive(any).size());
+      }
+    }
+    return OptionalLong.empty();
   }
 
   private OptionalLong cpuNanos(String cgroupPath) {

@@ -105,4 +105,46 @@ class CgroupStatsReaderTest {
         .hasMessageContaining(dir.toString())
         .hasMessageContaining("lots");
   }
+
+  @Test
+  void processCountIsPidsCurrentOfTheV1PidsHierarchy() throws IOException {
+    Path pids = root.resolve("pids");
+    Path mem = root.resolve("memory");
+    write(pids.resolve("pod"), "pids.current", "3\n");
+    write(mem.resolve("pod"), "cgroup.procs", "");
+    var reader =
+        new CgroupStatsReader(
+            List.of(
+                new CgroupHierarchy(mem, Set.of("memory"), false),
+                new CgroupHierarchy(pids, Set.of("pids"), false)));
+
+    assertThat(reader.processCount("/pod")).isEqualTo(OptionalLong.of(3));
+  }
+
+  @Test
+  void withoutAPidsControllerProcessCountCountsTheSubtreesProcs() throws IOException {
+    write(root.resolve("pod"), "cgroup.procs", "");
+    write(root.resolve("pod/c1"), "cgroup.procs", "100\n101\n");
+    write(root.resolve("pod/c2"), "cgroup.procs", "200\n");
+    var reader = new CgroupStatsReader(List.of(new CgroupHierarchy(root, Set.of(), true)));
+
+    assertThat(reader.processCount("/pod")).isEqualTo(OptionalLong.of(3));
+  }
+
+  @Test
+  void v2PidsCurrentIsPreferredWhereTheControllerIsOn() throws IOException {
+    write(root.resolve("pod"), "pids.current", "7\n");
+    write(root.resolve("pod/c1"), "cgroup.procs", "100\n");
+    var reader = new CgroupStatsReader(List.of(new CgroupHierarchy(root, Set.of(), true)));
+
+    assertThat(reader.processCount("/pod")).isEqualTo(OptionalLong.of(7));
+  }
+
+  @Test
+  void processCountOfAMissingCgroupIsEmpty() {
+    var reader =
+        new CgroupStatsReader(
+            List.of(new CgroupHierarchy(root.resolve("pids"), Set.of("pids"), false)));
+    assertThat(reader.processCount("/gone")).isEmpty();
+  }
 }
