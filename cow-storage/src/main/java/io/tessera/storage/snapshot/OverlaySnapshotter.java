@@ -8,6 +8,7 @@ import io.tessera.kernel.errors.InvalidArgumentException;
 import io.tessera.kernel.errors.NotFoundException;
 import io.tessera.kernel.errors.TesseraException;
 import io.tessera.kernel.fs.FileOps;
+import io.tessera.kernel.fs.ProjectQuotas;
 import io.tessera.kernel.mount.MountInfo;
 import io.tessera.kernel.persist.AtomicFiles;
 import java.io.IOException;
@@ -48,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * absolute paths while they fit well within one page of mount data, otherwise with {@code l/<id>}
  * links relative to the working directory {@code layers/}.
  *
+ * <p>Size caps: when constructed with {@link ProjectQuotas} and the snapshots directory is on XFS
+ * mounted with prjquota ({@link QuotaSupport#detect}), a snapshot prepared with a size gets its own
+ * XFS project id on {@code snapshots/<key>} with inheritance (so {@code fs} and {@code work} share
+ * it: overlayfs renames from work into the upper dir, which XFS refuses across projects) and a hard
+ * block limit; writes past it fail with ENOSPC. Removal clears the limit once the tree is gone.
+ * Inode counts are not capped (XFS allocates inodes from the space that is capped).
+ *
  * <p>Thread-safe: {@link #prepare} and {@link #remove} are serialized; readers see a snapshot
  * either absent or complete.
  */
@@ -65,6 +73,9 @@ public final class OverlaySnapshotter implements Snapshotter {
   private final LayerLinks links;
   private final FileOps ops;
   private final ObjectMapper json = new ObjectMapper();
+  private final ProjectQuotas quotaOps;
+  private final ProjectIds projectIds = new ProjectIds();
+  private final QuotaSupport quotas;
 
   /**
    * Opens (creating if needed) the snapshots under {@code root} and cleans up after a crash.
@@ -73,7 +84,17 @@ public final class OverlaySnapshotter implements Snapshotter {
    *     store's
    */
   public OverlaySnapshotter(Path root, FileOps ops) {
+    this(root, ops, null);
+  }
+
+  /**
+   * Like {@link #OverlaySnapshotter(Path, FileOps)}, and detects whether writable layers can be
+   * capped with {@code quotaOps} (logged as "writable-layer quotas enabled on DEV" or "...off:
+   * REASON"); {@code null} means never.
+   */
+  public OverlaySnapshotter(Path root, FileOps ops, ProjectQuotas quotaOps) {
     this.ops = ops;
+    this.quotaOps = quotaOps;
     Path real;
     try {
       Files.createDirectories(root);
@@ -86,15 +107,39 @@ public final class OverlaySnapshotter implements Snapshotter {
       throw new InternalException("create snapshot store under " + root + ": " + e, e);
     }
     this.links = new LayerLinks(layers);
+    if (quotaOps == null) {
+      this.quotas = QuotaSupport.off("this snapshotter was built without quota support");
+    } else {
+      scanProjectIds();
+      this.quotas = QuotaSupport.detect(snapshots, quotaOps, this::probeId);
+      log.info("{}", quotas.describe());
+    }
     recover();
   }
 
   @Override
-  public synchronized Snapshot prepare(String key, List<Path> lowerDirsBottomFirst) {
+  public QuotaSupport quotaSupport() {
+    return quotas;
+  }
+
+  @Override
+  public synchronized Snapshot prepare(
+      String key, List<Path> lowerDirsBottomFirst, long sizeLimitBytes) {
     SnapshotKeys.check(key);
+    checkSize(key, sizeLimitBytes);
     List<Path> lowers = checkLowers(key, lowerDirsBottomFirst);
     Optional<Snapshot> existing = get(key);
     if (existing.isPresent()) {
+      long existingSize = readJson(key).sizeLimitBytes;
+      if (existingSize != sizeLimitBytes) {
+        throw new AlreadyExistsException(
+            "prepare snapshot "
+                + key
+                + ": it exists with a size limit of "
+                + existingSize
+                + " bytes, not "
+                + sizeLimitBytes);
+      }
       if (!existing.get().lowerDirs().equals(lowers)) {
         throw new AlreadyExistsException(
             "prepare snapshot "
@@ -117,13 +162,20 @@ public final class OverlaySnapshotter implements Snapshotter {
     ensureLinks(snapshot);
     Path temp = snapshots.resolve(TEMP_PREFIX + UUID.randomUUID());
     boolean done = false;
+    int projectId = 0;
     try {
       Files.createDirectory(temp);
       ops.chmod(temp, 0700);
+      if (sizeLimitBytes > 0) {
+        // Before fs and work exist, so that both inherit the project.
+        projectId = allocateProjectId();
+        quotaOps.assignProject(temp, projectId);
+        quotaOps.setLimits(quotas.device().orElseThrow(), projectId, sizeLimitBytes, 0);
+      }
       Path upper = Files.createDirectory(temp.resolve(UPPER));
       copyRootAttributes(lowers.get(lowers.size() - 1), upper);
       ops.chmod(Files.createDirectory(temp.resolve(WORK)), 0700);
-      AtomicFiles.write(temp.resolve(METADATA), toJson(key, lowers));
+      AtomicFiles.write(temp.resolve(METADATA), toJson(key, lowers, sizeLimitBytes, projectId));
       Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.fsyncDirectory(snapshots);
       done = true;
@@ -134,9 +186,21 @@ public final class OverlaySnapshotter implements Snapshotter {
     } finally {
       if (!done) {
         deleteQuietly(temp);
+        if (projectId > 0 && !Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
+          clearQuota(projectId);
+        }
       }
     }
-    log.info("snapshot {} prepared over {} layers", key, lowers.size());
+    if (sizeLimitBytes > 0) {
+      log.info(
+          "snapshot {} prepared over {} layers, capped at {} bytes (project {})",
+          key,
+          lowers.size(),
+          sizeLimitBytes,
+          projectId);
+    } else {
+      log.info("snapshot {} prepared over {} layers", key, lowers.size());
+    }
     return snapshot;
   }
 
@@ -184,6 +248,7 @@ public final class OverlaySnapshotter implements Snapshotter {
       throw new FailedPreconditionException(
           "remove snapshot " + key + ": still mounted at " + String.join(", ", users));
     }
+    int projectId = projectIdOf(dir);
     Path doomed = snapshots.resolve(REMOVING_PREFIX + UUID.randomUUID());
     try {
       Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
@@ -193,6 +258,14 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
     // The key is gone now; a tree that cannot be deleted is swept again at the next start.
     deleteQuietly(doomed);
+    if (projectId > 0) {
+      if (Files.exists(doomed, LinkOption.NOFOLLOW_LINKS)) {
+        log.warn(
+            "snapshot {}: project {} keeps its limit until {} is swept", key, projectId, doomed);
+      } else {
+        clearQuota(projectId);
+      }
+    }
     log.info("snapshot {} removed", key);
   }
 
@@ -293,12 +366,100 @@ public final class OverlaySnapshotter implements Snapshotter {
     ops.chmod(upper, mode);
   }
 
-  private byte[] toJson(String key, List<Path> lowers) throws IOException {
+  private byte[] toJson(String key, List<Path> lowers, long sizeLimitBytes, int projectId)
+      throws IOException {
     SnapshotJson j = new SnapshotJson();
     j.version = SnapshotJson.CURRENT_VERSION;
     j.key = key;
     j.lowerDirs = lowers.stream().map(Path::toString).toList();
+    j.sizeLimitBytes = sizeLimitBytes;
+    j.projectId = projectId;
     return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(j);
+  }
+
+  private SnapshotJson readJson(String key) {
+    Path metadata = snapshots.resolve(key).resolve(METADATA);
+    try {
+      return json.readValue(metadata.toFile(), SnapshotJson.class);
+    } catch (IOException e) {
+      throw new InternalException("read snapshot " + key + " metadata: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkSize(String key, long sizeLimitBytes) {
+    if (sizeLimitBytes < 0) {
+      throw new InvalidArgumentException(
+          "prepare snapshot " + key + ": size limit " + sizeLimitBytes + " is negative");
+    }
+    if (sizeLimitBytes > 0 && !quotas.enabled()) {
+      throw new InvalidArgumentException(
+          "prepare snapshot "
+              + key
+              + ": a writable-layer size limit of "
+              + sizeLimitBytes
+              + " bytes was asked for, but writable-layer quotas are off: "
+              + quotas.reason());
+    }
+  }
+
+  /** An id above all in use that the file system has nothing charged to (another tool's). */
+  private int allocateProjectId() {
+    Path device = quotas.device().orElseThrow();
+    return projectIds.allocate(id -> isUnused(device, id));
+  }
+
+  private boolean isUnused(Path device, int id) {
+    return quotaOps
+        .quota(device, id)
+        .map(q -> q.byteLimit() == 0 && q.inodeLimit() == 0 && q.inodesUsed() == 0)
+        .orElse(true);
+  }
+
+  /** For the start-up probe: the id that would be allocated next, left free again afterwards. */
+  private int probeId(Path device) {
+    int id = projectIds.allocate(candidate -> isUnused(device, candidate));
+    projectIds.release(id);
+    return id;
+  }
+
+  /** Removes the limit of a project whose tree is gone; a failure leaves only a stale limit. */
+  private void clearQuota(int projectId) {
+    try {
+      quotaOps.setLimits(quotas.device().orElseThrow(), projectId, 0, 0);
+      projectIds.release(projectId);
+    } catch (TesseraException e) {
+      log.warn("snapshots: clearing the limit of project {} failed: {}", projectId, e.getMessage());
+    }
+  }
+
+  /** The project id on a snapshot directory; 0 without quotas or when it cannot be read. */
+  private int projectIdOf(Path dir) {
+    if (quotaOps == null || !quotas.enabled()) {
+      return 0;
+    }
+    try {
+      int id = quotaOps.projectId(dir);
+      return id >= ProjectIds.FIRST ? id : 0;
+    } catch (TesseraException e) {
+      log.warn("snapshots: project id of {} unreadable: {}", dir, e.getMessage());
+      return 0;
+    }
+  }
+
+  /** Ids on every entry of the snapshots dir, leftovers included, so none is handed out twice. */
+  private void scanProjectIds() {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(snapshots)) {
+      for (Path dir : dirs) {
+        try {
+          projectIds.inUse(quotaOps.projectId(dir));
+        } catch (TesseraException e) {
+          // No fsxattr support here (not XFS): detection says quotas are off anyway.
+          log.debug("snapshots: no project id on {}: {}", dir, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("scan project ids in " + snapshots + ": " + e, e);
+    }
   }
 
   private List<Path> readLowers(String key, Path metadata) throws IOException {
@@ -350,7 +511,11 @@ public final class OverlaySnapshotter implements Snapshotter {
         String name = dir.getFileName().toString();
         if (name.startsWith(TEMP_PREFIX) || name.startsWith(REMOVING_PREFIX)) {
           log.info("snapshots: removing leftover {}", dir);
+          int projectId = projectIdOf(dir);
           deleteQuietly(dir);
+          if (projectId > 0 && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            clearQuota(projectId);
+          }
         } else if (!SnapshotKeys.isValid(name)
             || !Files.isRegularFile(dir.resolve(METADATA), LinkOption.NOFOLLOW_LINKS)) {
           // Not ours or never committed; deleting it could destroy someone's data.

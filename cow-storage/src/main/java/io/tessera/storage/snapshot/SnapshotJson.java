@@ -13,4 +13,12 @@ final class SnapshotJson {
 
   /** Absolute layer directories, base layer first. */
   public List<String> lowerDirs;
+
+  /**
+   * The writable layer's cap in bytes and the XFS project id that enforces it; 0 for none. Added
+   * within version 1: older files lack them, which reads as "no cap".
+   */
+  public long sizeLimitBytes;
+
+  public int projectId;
 }
