@@ -33,6 +33,13 @@ final class ConfigFile {
     public Long maxUnpackedLayerBytes;
   }
 
+  public Storage storage;
+
+  /** The {@code [storage]} table. */
+  static final class Storage {
+    public String defaultRootfsSize;
+  }
+
   /** The {@code [cni]} table. */
   static final class Cni {
     public String confDir;

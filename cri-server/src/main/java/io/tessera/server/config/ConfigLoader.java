@@ -134,7 +134,33 @@ public final class ConfigLoader {
         shutdownTimeout(shutdown, origin),
         images(f.images == null ? new ConfigFile.Images() : f.images, origin),
         runtimes(f, origin),
-        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin));
+        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin),
+        storage(f.storage, origin));
+  }
+
+  /**
+   * {@code [storage] default_rootfs_size}: a Kubernetes quantity ("10Gi"); absent, empty or "0"
+   * means no default cap.
+   */
+  static TesseraConfig.Storage storage(ConfigFile.Storage s, String origin) throws ConfigException {
+    if (s == null || s.defaultRootfsSize == null || s.defaultRootfsSize.isBlank()) {
+      return TesseraConfig.Storage.DEFAULT;
+    }
+    String text = s.defaultRootfsSize.trim();
+    long bytes;
+    try {
+      bytes = io.tessera.sandbox.cni.KubeQuantity.valueRoundedUp(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(
+          origin,
+          "storage.default_rootfs_size",
+          text,
+          "not a size: " + e.getMessage() + " (e.g. \"10Gi\", or \"0\" for none)");
+    }
+    if (bytes < 0) {
+      throw bad(origin, "storage.default_rootfs_size", text, "must not be negative");
+    }
+    return new TesseraConfig.Storage(bytes, bytes == 0 ? "" : text);
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param images image pulling and unpacking settings
  * @param runtimes the runtime handlers
  * @param cni pod networking settings
+ * @param storage writable-layer settings
  */
 public record TesseraConfig(
     Path socketPath,
@@ -34,7 +35,8 @@ public record TesseraConfig(
     Duration shutdownTimeout,
     Images images,
     Runtimes runtimes,
-    Cni cni) {
+    Cni cni,
+    Storage storage) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -75,6 +77,24 @@ public record TesseraConfig(
     }
   }
 
+  /**
+   * The {@code [storage]} table.
+   *
+   * @param defaultRootfsSizeBytes the writable-layer cap of containers that ask for none; 0 for
+   *     none. Non-zero needs XFS project quotas under the root, or start-up fails (exit 2)
+   * @param defaultRootfsSize the value as written ("10Gi"), for messages; empty when unset
+   */
+  public record Storage(long defaultRootfsSizeBytes, String defaultRootfsSize) {
+    public Storage {
+      if (defaultRootfsSizeBytes < 0) {
+        throw new IllegalArgumentException("default rootfs size must not be negative");
+      }
+      Objects.requireNonNull(defaultRootfsSize, "defaultRootfsSize");
+    }
+
+    public static final Storage DEFAULT = new Storage(0, "");
+  }
+
   public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
   public static final List<Path> DEFAULT_CNI_BIN_DIRS =
       List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
@@ -103,5 +123,6 @@ public record TesseraConfig(
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(runtimes, "runtimes");
     Objects.requireNonNull(cni, "cni");
+    Objects.requireNonNull(storage, "storage");
   }
 }

@@ -207,7 +207,11 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
           if (!request.hasConfig()) {
             throw new InvalidArgumentException("CreateContainer: config is required");
           }
-          Container c = containers.create(pod, CriToDomain.containerConfig(request.getConfig()));
+          Container c =
+              containers.create(
+                  pod,
+                  CriToDomain.containerConfig(request.getConfig()),
+                  CriToDomain.rootfsSizeBytes(request.getConfig()));
           return CreateContainerResponse.newBuilder().setContainerId(c.id()).build();
         });
   }

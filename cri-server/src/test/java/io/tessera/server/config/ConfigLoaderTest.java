@@ -206,4 +206,30 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key 'cni.nope'");
   }
+
+  @Test
+  void storageDefaultRootfsSizeIsAQuantityAndZeroOrEmptyMeansNone() throws Exception {
+    assertThat(load("").storage()).isEqualTo(TesseraConfig.Storage.DEFAULT);
+    assertThat(load("[storage]\ndefault_rootfs_size = \"\"\n").storage().defaultRootfsSizeBytes())
+        .isZero();
+    assertThat(load("[storage]\ndefault_rootfs_size = \"0\"\n").storage().defaultRootfsSizeBytes())
+        .isZero();
+    TesseraConfig.Storage s = load("[storage]\ndefault_rootfs_size = \"10Gi\"\n").storage();
+    assertThat(s.defaultRootfsSizeBytes()).isEqualTo(10L << 30);
+    assertThat(s.defaultRootfsSize()).isEqualTo("10Gi");
+  }
+
+  @Test
+  void badStorageValuesNameTheirKey() {
+    assertThatThrownBy(() -> load("[storage]\ndefault_rootfs_size = \"big\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'storage.default_rootfs_size'")
+        .hasMessageContaining("not a size");
+    assertThatThrownBy(() -> load("[storage]\ndefault_rootfs_size = \"-1Gi\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> load("[storage]\nrootfs = 1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'storage.rootfs'");
+  }
 }
