@@ -95,10 +95,16 @@ public final class XfsLoopDevice implements AutoCloseable {
     deleteQuietly(dir);
   }
 
+  /** The kernel's last XFS message, which says why a mount was refused. */
   private static String kernelTail() {
     try {
-      String[] lines = Umoci.run("dmesg").split("\n");
-      return lines.length == 0 ? "" : lines[lines.length - 1];
+      String last = "(no XFS message)";
+      for (String line : Umoci.run("dmesg").split("\n")) {
+        if (line.contains("XFS (")) {
+          last = line;
+        }
+      }
+      return last;
     } catch (IllegalStateException e) {
       return "(dmesg unreadable)";
     }
