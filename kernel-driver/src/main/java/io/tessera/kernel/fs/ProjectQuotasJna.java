@@ -12,7 +12,11 @@ import io.tessera.kernel.jna.SyscallException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** {@link ProjectQuotas} over statfs(2), the fsxattr ioctls and quotactl(2) ({@link LibcQuota}). */
+/**
+ * {@link ProjectQuotas} over statfs(2), the fsxattr ioctls and quotactl(2) ({@link LibcQuota}).
+ * Stateless and thread-safe; every call opens and closes what it uses. quotactl needs the mount's
+ * block device path, which the caller finds in mountinfo.
+ */
 public final class ProjectQuotasJna implements ProjectQuotas {
 
   /** quotactl counts blocks in 512-byte "basic blocks" whatever the file system block size. */
