@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * block limit; writes past it fail with ENOSPC. Removal clears the limit once the tree is gone.
  * Inode counts are not capped (XFS allocates inodes from the space that is capped).
  *
+ * <p>With {@link QuotaBackend#LOOP} a sized snapshot's {@code fs} and {@code work} are instead on
+ * its own loop-mounted ext4 image, {@code snapshots/<key>/layer/{fs,work}} over {@code
+ * snapshots/<key>/layer.img} ({@link LoopLayers}); removal unmounts it (the loop device clears
+ * itself) and deletes the image. At construction such layers are mounted again when they are not
+ * (after a reboot), and leftovers of interrupted creates are unmounted before they are deleted.
+ *
  * <p>Thread-safe: {@link #prepare} and {@link #remove} are serialized; readers see a snapshot
  * either absent or complete.
  */
@@ -76,6 +82,7 @@ public final class OverlaySnapshotter implements Snapshotter {
   private final ProjectQuotas quotaOps;
   private final ProjectIds projectIds = new ProjectIds();
   private final QuotaSupport quotas;
+  private final LoopLayers loopLayers;
 
   /**
    * Opens (creating if needed) the snapshots under {@code root} and cleans up after a crash.
@@ -93,8 +100,22 @@ public final class OverlaySnapshotter implements Snapshotter {
    * REASON"); {@code null} means never.
    */
   public OverlaySnapshotter(Path root, FileOps ops, ProjectQuotas quotaOps) {
+    this(root, ops, quotaOps, null, QuotaBackend.AUTO);
+  }
+
+  /**
+   * Opens the snapshots under {@code root} with the writable-layer quota {@code backend} (logged as
+   * in {@link QuotaSupport#describe()}). {@code loopLayers} is also used, whatever the backend, to
+   * mount and remove loop-backed layers made earlier; {@code null} only where there are none.
+   *
+   * @throws FailedPreconditionException when {@link QuotaBackend#XFS} or {@link QuotaBackend#LOOP}
+   *     was asked for and cannot work here; the message gives the reason
+   */
+  public OverlaySnapshotter(
+      Path root, FileOps ops, ProjectQuotas quotaOps, LoopLayers loopLayers, QuotaBackend backend) {
     this.ops = ops;
     this.quotaOps = quotaOps;
+    this.loopLayers = loopLayers;
     Path real;
     try {
       Files.createDirectories(root);
@@ -107,14 +128,45 @@ public final class OverlaySnapshotter implements Snapshotter {
       throw new InternalException("create snapshot store under " + root + ": " + e, e);
     }
     this.links = new LayerLinks(layers);
-    if (quotaOps == null) {
-      this.quotas = QuotaSupport.off("this snapshotter was built without quota support");
-    } else {
+    if (quotaOps != null) {
       scanProjectIds();
-      this.quotas = QuotaSupport.detect(snapshots, quotaOps, this::probeId);
-      log.info("{}", quotas.describe());
+    }
+    this.quotas = select(backend);
+    if (quotaOps != null || backend != QuotaBackend.AUTO) {
+      log.info("{} (quota_backend {})", quotas.describe(), backend.name().toLowerCase());
     }
     recover();
+  }
+
+  private QuotaSupport select(QuotaBackend backend) {
+    switch (backend) {
+      case OFF:
+        return QuotaSupport.off("quota_backend is \"off\"");
+      case LOOP:
+        if (loopLayers == null) {
+          throw new IllegalArgumentException("the loop quota backend needs LoopLayers");
+        }
+        Optional<String> unusable = loopLayers.unusableReason();
+        if (unusable.isPresent()) {
+          throw new FailedPreconditionException(
+              "quota_backend = \"loop\" cannot work here: " + unusable.get());
+        }
+        return QuotaSupport.loop();
+      case XFS:
+        QuotaSupport xfs =
+            quotaOps == null
+                ? QuotaSupport.off("this snapshotter was built without XFS quota support")
+                : QuotaSupport.detect(snapshots, quotaOps, this::probeId);
+        if (!xfs.enabled()) {
+          throw new FailedPreconditionException(
+              "quota_backend = \"xfs\" cannot work under " + snapshots + ": " + xfs.reason());
+        }
+        return xfs;
+      default:
+        return quotaOps == null
+            ? QuotaSupport.off("this snapshotter was built without quota support")
+            : QuotaSupport.detect(snapshots, quotaOps, this::probeId);
+    }
   }
 
   @Override
@@ -158,24 +210,34 @@ public final class OverlaySnapshotter implements Snapshotter {
       throw new InternalException(
           "prepare snapshot " + key + ": " + dir + " exists without metadata");
     }
-    Snapshot snapshot = describe(key, lowers);
+    boolean loop = sizeLimitBytes > 0 && quotas.backend() == QuotaBackend.LOOP;
+    Snapshot snapshot = describe(key, lowers, loop);
     ensureLinks(snapshot);
     Path temp = snapshots.resolve(TEMP_PREFIX + UUID.randomUUID());
     boolean done = false;
+    boolean mounted = false;
     int projectId = 0;
+    long started = System.nanoTime();
     try {
       Files.createDirectory(temp);
       ops.chmod(temp, 0700);
-      if (sizeLimitBytes > 0) {
+      Path base = temp;
+      if (loop) {
+        loopLayers.create(temp, sizeLimitBytes);
+        mounted = true;
+        base = LoopLayers.mountPoint(temp);
+      } else if (sizeLimitBytes > 0) {
         // Before fs and work exist, so that both inherit the project.
         projectId = allocateProjectId();
         quotaOps.assignProject(temp, projectId);
         quotaOps.setLimits(quotas.device().orElseThrow(), projectId, sizeLimitBytes, 0);
       }
-      Path upper = Files.createDirectory(temp.resolve(UPPER));
+      Path upper = Files.createDirectory(base.resolve(UPPER));
       copyRootAttributes(lowers.get(lowers.size() - 1), upper);
-      ops.chmod(Files.createDirectory(temp.resolve(WORK)), 0700);
-      AtomicFiles.write(temp.resolve(METADATA), toJson(key, lowers, sizeLimitBytes, projectId));
+      ops.chmod(Files.createDirectory(base.resolve(WORK)), 0700);
+      AtomicFiles.write(
+          temp.resolve(METADATA), toJson(key, lowers, sizeLimitBytes, projectId, loop));
+      // The layer's mount moves along with its parent directory.
       Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.fsyncDirectory(snapshots);
       done = true;
@@ -185,13 +247,24 @@ public final class OverlaySnapshotter implements Snapshotter {
       throw new InternalException("prepare snapshot " + key + ": " + e.getMessage(), e);
     } finally {
       if (!done) {
+        if (mounted) {
+          unmountLeftover(temp);
+        }
         deleteQuietly(temp);
         if (projectId > 0 && !Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
           clearQuota(projectId);
         }
       }
     }
-    if (sizeLimitBytes > 0) {
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    if (loop) {
+      log.info(
+          "snapshot {} prepared over {} layers on a {}-byte loop-mounted ext4 image in {} ms",
+          key,
+          lowers.size(),
+          sizeLimitBytes,
+          millis);
+    } else if (sizeLimitBytes > 0) {
       log.info(
           "snapshot {} prepared over {} layers, capped at {} bytes (project {})",
           key,
@@ -212,7 +285,8 @@ public final class OverlaySnapshotter implements Snapshotter {
       return Optional.empty();
     }
     try {
-      return Optional.of(describe(key, readLowers(key, metadata)));
+      SnapshotJson j = readChecked(key, metadata);
+      return Optional.of(describe(key, j.lowerDirs.stream().map(Path::of).toList(), isLoop(j)));
     } catch (IOException | TesseraException e) {
       throw new InternalException("read snapshot " + key + " metadata: " + e.getMessage(), e);
     }
@@ -243,10 +317,20 @@ public final class OverlaySnapshotter implements Snapshotter {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    List<String> users = mountsUsing(dir);
+    boolean loop = isLoopLayer(dir);
+    List<String> users = mountsUsing(dir, loop);
     if (!users.isEmpty()) {
       throw new FailedPreconditionException(
           "remove snapshot " + key + ": still mounted at " + String.join(", ", users));
+    }
+    if (loop && loopLayers != null) {
+      // Before the rename: if the layer is busy, the snapshot stays whole and the caller may retry.
+      try {
+        loopLayers.unmount(dir, false);
+      } catch (TesseraException e) {
+        throw new FailedPreconditionException(
+            "remove snapshot " + key + ": unmount its layer file system: " + e.getMessage(), e);
+      }
     }
     int projectId = projectIdOf(dir);
     Path doomed = snapshots.resolve(REMOVING_PREFIX + UUID.randomUUID());
@@ -275,7 +359,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     if (get(key).isEmpty()) {
       throw new NotFoundException("usage of snapshot " + key + ": no such snapshot");
     }
-    Path upper = snapshots.resolve(key).resolve(UPPER);
+    Path upper = get(key).orElseThrow().upperDir();
     Set<Object> seen = new HashSet<>();
     long[] bytes = {0};
     try {
@@ -311,12 +395,13 @@ public final class OverlaySnapshotter implements Snapshotter {
     return new Usage(bytes[0], seen.size());
   }
 
-  private Snapshot describe(String key, List<Path> lowers) {
+  private Snapshot describe(String key, List<Path> lowers, boolean loop) {
     Path dir = snapshots.resolve(key);
-    Path upper = dir.resolve(UPPER);
+    Path base = loop ? LoopLayers.mountPoint(dir) : dir;
+    Path upper = base.resolve(UPPER);
     OverlayMounts.Plan plan;
     try {
-      plan = OverlayMounts.plan(lowers, upper, dir.resolve(WORK), layers, LayerLinks::relative);
+      plan = OverlayMounts.plan(lowers, upper, base.resolve(WORK), layers, LayerLinks::relative);
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException("snapshot " + key + ": " + e.getMessage(), e);
     }
@@ -366,7 +451,8 @@ public final class OverlaySnapshotter implements Snapshotter {
     ops.chmod(upper, mode);
   }
 
-  private byte[] toJson(String key, List<Path> lowers, long sizeLimitBytes, int projectId)
+  private byte[] toJson(
+      String key, List<Path> lowers, long sizeLimitBytes, int projectId, boolean loop)
       throws IOException {
     SnapshotJson j = new SnapshotJson();
     j.version = SnapshotJson.CURRENT_VERSION;
@@ -374,6 +460,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     j.lowerDirs = lowers.stream().map(Path::toString).toList();
     j.sizeLimitBytes = sizeLimitBytes;
     j.projectId = projectId;
+    j.layerFilesystem = loop ? SnapshotJson.LOOP : null;
     return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(j);
   }
 
@@ -390,6 +477,17 @@ public final class OverlaySnapshotter implements Snapshotter {
     if (sizeLimitBytes < 0) {
       throw new InvalidArgumentException(
           "prepare snapshot " + key + ": size limit " + sizeLimitBytes + " is negative");
+    }
+    if (sizeLimitBytes > 0
+        && quotas.backend() == QuotaBackend.LOOP
+        && sizeLimitBytes < LoopLayers.MIN_BYTES) {
+      throw new InvalidArgumentException(
+          "prepare snapshot "
+              + key
+              + ": a writable-layer size limit of "
+              + sizeLimitBytes
+              + " bytes is below the loop backend's minimum of "
+              + LoopLayers.MIN_BYTES);
     }
     if (sizeLimitBytes > 0 && !quotas.enabled()) {
       throw new InvalidArgumentException(
@@ -434,7 +532,7 @@ public final class OverlaySnapshotter implements Snapshotter {
 
   /** The project id on a snapshot directory; 0 without quotas or when it cannot be read. */
   private int projectIdOf(Path dir) {
-    if (quotaOps == null || !quotas.enabled()) {
+    if (quotaOps == null || quotas.backend() != QuotaBackend.XFS) {
       return 0;
     }
     try {
@@ -462,7 +560,52 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
   }
 
-  private List<Path> readLowers(String key, Path metadata) throws IOException {
+  private static boolean isLoop(SnapshotJson j) {
+    return SnapshotJson.LOOP.equals(j.layerFilesystem);
+  }
+
+  /** Whether a committed snapshot directory has its layer on a loop image; false if unreadable. */
+  private boolean isLoopLayer(Path dir) {
+    try {
+      return isLoop(json.readValue(dir.resolve(METADATA).toFile(), SnapshotJson.class));
+    } catch (IOException e) {
+      return Files.exists(dir.resolve(LoopLayers.IMAGE), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /** Lazily unmounts a leftover's layer file system, if it has one mounted. */
+  private void unmountLeftover(Path dir) {
+    if (loopLayers == null) {
+      return;
+    }
+    try {
+      if (loopLayers.isMounted(dir)) {
+        loopLayers.unmount(dir, true);
+      }
+    } catch (TesseraException e) {
+      log.error("snapshots: could not unmount the layer file system of {}", dir, e);
+    }
+  }
+
+  /** After a reboot a loop-backed layer exists only as its image: mount it again. */
+  private void remountLayer(Path dir) {
+    String key = dir.getFileName().toString();
+    if (loopLayers == null) {
+      log.error("snapshot {}: its layer is on a loop image, but loop support is not wired", key);
+      return;
+    }
+    try {
+      if (!loopLayers.isMounted(dir)) {
+        loopLayers.mount(dir);
+        log.info("snapshot {}: layer file system mounted again from its image", key);
+      }
+    } catch (TesseraException e) {
+      // Its container fails when it is started; removing it still works.
+      log.error("snapshot {}: mounting its layer image failed: {}", key, e.getMessage(), e);
+    }
+  }
+
+  private SnapshotJson readChecked(String key, Path metadata) throws IOException {
     SnapshotJson j = json.readValue(metadata.toFile(), SnapshotJson.class);
     if (j.version != SnapshotJson.CURRENT_VERSION) {
       throw new IOException("unsupported snapshot metadata version " + j.version);
@@ -473,19 +616,24 @@ public final class OverlaySnapshotter implements Snapshotter {
     if (j.lowerDirs == null || j.lowerDirs.isEmpty()) {
       throw new IOException("metadata lists no lower layers");
     }
-    return j.lowerDirs.stream().map(Path::of).toList();
+    return j;
   }
 
   /**
    * Mount points at or below {@code dir}, and overlays anywhere whose upper or work directory is in
    * it (the container's root file system is mounted outside the snapshot).
    */
-  private static List<String> mountsUsing(Path dir) {
+  private static List<String> mountsUsing(Path dir, boolean loop) {
     String prefix = dir.toString();
-    Set<String> ours = Set.of(dir.resolve(UPPER).toString(), dir.resolve(WORK).toString());
+    Path base = loop ? LoopLayers.mountPoint(dir) : dir;
+    String own = LoopLayers.mountPoint(dir).toString();
+    Set<String> ours = Set.of(base.resolve(UPPER).toString(), base.resolve(WORK).toString());
     List<String> users = new ArrayList<>();
     for (MountInfo m : MountInfo.current()) {
       String point = m.mountPoint();
+      if (loop && point.equals(own)) {
+        continue; // the layer's own file system, unmounted by remove
+      }
       if (point.equals(prefix) || point.startsWith(prefix + "/")) {
         users.add(point);
         continue;
@@ -512,6 +660,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         if (name.startsWith(TEMP_PREFIX) || name.startsWith(REMOVING_PREFIX)) {
           log.info("snapshots: removing leftover {}", dir);
           int projectId = projectIdOf(dir);
+          unmountLeftover(dir);
           deleteQuietly(dir);
           if (projectId > 0 && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             clearQuota(projectId);
@@ -520,6 +669,8 @@ public final class OverlaySnapshotter implements Snapshotter {
             || !Files.isRegularFile(dir.resolve(METADATA), LinkOption.NOFOLLOW_LINKS)) {
           // Not ours or never committed; deleting it could destroy someone's data.
           log.warn("snapshots: ignoring {}: not a snapshot directory", dir);
+        } else if (isLoopLayer(dir)) {
+          remountLayer(dir);
         }
       }
     } catch (IOException e) {

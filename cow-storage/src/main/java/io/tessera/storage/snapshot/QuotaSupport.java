@@ -13,17 +13,19 @@ import java.util.UUID;
 import java.util.function.ToIntFunction;
 
 /**
- * Whether writable layers under a directory can get a size cap enforced by the kernel: XFS project
- * quotas, found by {@link #detect}. Either enabled on a block device, or off with the reason.
+ * Whether writable layers under a directory can get a size cap enforced by the kernel, and how: XFS
+ * project quotas on a block device (found by {@link #detect}), a loop-mounted ext4 image per sized
+ * layer ({@link #loop()}), or off with the reason.
  *
- * <p>Immutable. Detection runs a real probe (a temp directory gets a project id, its quota record
- * is read and its limits written), because the mount options alone do not show whether this process
- * may set quotas or whether the kernel was built with XFS quota support.
+ * <p>Immutable. XFS detection runs a real probe (a temp directory gets a project id, its quota
+ * record is read and its limits written), because the mount options alone do not show whether this
+ * process may set quotas or whether the kernel was built with XFS quota support.
  *
- * @param device the block device the file system is mounted from, when enabled
+ * @param backend {@link QuotaBackend#XFS}, {@link QuotaBackend#LOOP} or {@link QuotaBackend#OFF}
+ * @param device the block device the XFS file system is mounted from; empty for the others
  * @param reason why quotas are off; empty when enabled
  */
-public record QuotaSupport(Optional<Path> device, String reason) {
+public record QuotaSupport(QuotaBackend backend, Optional<Path> device, String reason) {
 
   /**
    * The mount option with which XFS accounts and enforces project quotas, as mountinfo shows it.
@@ -36,28 +38,57 @@ public record QuotaSupport(Optional<Path> device, String reason) {
   static final String PROBE_PREFIX = ".tmp-quota-probe-";
 
   public QuotaSupport {
-    if (device.isPresent() != reason.isEmpty()) {
-      throw new IllegalArgumentException("quota support is either on a device or off for a reason");
+    boolean valid =
+        switch (backend) {
+          case XFS -> device.isPresent() && reason.isEmpty();
+          case LOOP -> device.isEmpty() && reason.isEmpty();
+          case OFF -> device.isEmpty() && !reason.isEmpty();
+          case AUTO -> false;
+        };
+    if (!valid) {
+      throw new IllegalArgumentException(
+          "quota support is XFS on a device, loop, or off for a reason; not "
+              + backend
+              + " "
+              + device
+              + " '"
+              + reason
+              + "'");
     }
   }
 
+  /** XFS on {@code device} when present, else off for {@code reason}. */
+  public QuotaSupport(Optional<Path> device, String reason) {
+    this(device.isPresent() ? QuotaBackend.XFS : QuotaBackend.OFF, device, reason);
+  }
+
   public static QuotaSupport on(Path device) {
-    return new QuotaSupport(Optional.of(device), "");
+    return new QuotaSupport(QuotaBackend.XFS, Optional.of(device), "");
+  }
+
+  public static QuotaSupport loop() {
+    return new QuotaSupport(QuotaBackend.LOOP, Optional.empty(), "");
   }
 
   public static QuotaSupport off(String reason) {
-    return new QuotaSupport(Optional.empty(), reason);
+    return new QuotaSupport(QuotaBackend.OFF, Optional.empty(), reason);
   }
 
   public boolean enabled() {
-    return device.isPresent();
+    return backend != QuotaBackend.OFF;
   }
 
-  /** "writable-layer quotas enabled on DEV" or "writable-layer quotas off: REASON". */
+  /**
+   * "writable-layer quotas enabled on DEV" (XFS), "writable-layer quotas enabled: loop ..." or
+   * "writable-layer quotas off: REASON".
+   */
   public String describe() {
-    return enabled()
-        ? "writable-layer quotas enabled on " + device.get()
-        : "writable-layer quotas off: " + reason;
+    return switch (backend) {
+      case XFS -> "writable-layer quotas enabled on " + device.get();
+      case LOOP ->
+          "writable-layer quotas enabled: loop (each sized writable layer on its own ext4 image)";
+      default -> "writable-layer quotas off: " + reason;
+    };
   }
 
   /**

@@ -82,4 +82,16 @@ class QuotaSupportTest {
     assertThatThrownBy(() -> new QuotaSupport(Optional.empty(), ""))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void loopIsEnabledWithoutADeviceAndAutoIsNeverAResult() {
+    assertThat(QuotaSupport.loop().enabled()).isTrue();
+    assertThat(QuotaSupport.loop().backend()).isEqualTo(QuotaBackend.LOOP);
+    assertThat(QuotaSupport.loop().describe()).startsWith("writable-layer quotas enabled: loop");
+    assertThat(QuotaSupport.on(Path.of("/dev/x")).backend()).isEqualTo(QuotaBackend.XFS);
+    assertThatThrownBy(() -> new QuotaSupport(QuotaBackend.LOOP, Optional.of(Path.of("/x")), ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new QuotaSupport(QuotaBackend.AUTO, Optional.empty(), "why"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
