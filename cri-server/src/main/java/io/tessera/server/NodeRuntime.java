@@ -85,7 +85,7 @@ public record NodeRuntime(
     StoreLayout layout = new StoreLayout(config.rootDir());
     Mounter mounter = new MounterJna();
     SeccompProfiles seccomp = SeccompProfiles.forHost();
-    OverlaySnapshotter snapshotter = openSnapshotter(config);
+    OverlaySnapshotter snapshotter = openSnapshotter(config, mounter);
     PodSandboxes pods =
         new PodSandboxes(
             layout,
@@ -148,9 +148,21 @@ public record NodeRuntime(
    * The snapshotter with writable-layer quota detection; a configured default size that the root's
    * file system cannot enforce stops start-up (exit 2) instead of being silently ignored.
    */
-  private static OverlaySnapshotter openSnapshotter(TesseraConfig config) {
-    OverlaySnapshotter snapshotter =
-        new OverlaySnapshotter(config.rootDir(), new FileOpsJna(), new ProjectQuotasJna());
+  private static OverlaySnapshotter openSnapshotter(TesseraConfig config, Mounter mounter) {
+    OverlaySnapshotter snapshotter;
+    try {
+      snapshotter =
+          new OverlaySnapshotter(
+              config.rootDir(),
+              new FileOpsJna(),
+              new ProjectQuotasJna(),
+              new io.tessera.storage.snapshot.LoopLayers(
+                  new io.tessera.kernel.fs.LoopDevicesJna(), mounter),
+              config.storage().quotaBackend());
+    } catch (FailedPreconditionException e) {
+      // An explicitly chosen backend this host cannot run: a config the host cannot honour.
+      throw new HostConfigException("[storage] " + e.getMessage());
+    }
     if (config.storage().defaultRootfsSizeBytes() > 0 && !snapshotter.quotaSupport().enabled()) {
       throw new HostConfigException(
           "[storage] default_rootfs_size = \""
@@ -159,7 +171,8 @@ public record NodeRuntime(
               + config.rootDir()
               + ": "
               + snapshotter.quotaSupport().describe()
-              + " (set it to \"0\" or put the root on XFS mounted with prjquota)");
+              + " (set it to \"0\", put the root on XFS mounted with prjquota, or set"
+              + " quota_backend = \"loop\")");
     }
     return snapshotter;
   }

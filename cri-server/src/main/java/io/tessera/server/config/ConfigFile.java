@@ -38,6 +38,7 @@ final class ConfigFile {
   /** The {@code [storage]} table. */
   static final class Storage {
     public String defaultRootfsSize;
+    public String quotaBackend;
   }
 
   /** The {@code [cni]} table. */

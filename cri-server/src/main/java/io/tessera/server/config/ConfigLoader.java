@@ -143,8 +143,12 @@ public final class ConfigLoader {
    * means no default cap.
    */
   static TesseraConfig.Storage storage(ConfigFile.Storage s, String origin) throws ConfigException {
-    if (s == null || s.defaultRootfsSize == null || s.defaultRootfsSize.isBlank()) {
+    if (s == null) {
       return TesseraConfig.Storage.DEFAULT;
+    }
+    io.tessera.storage.snapshot.QuotaBackend backend = quotaBackend(s.quotaBackend, origin);
+    if (s.defaultRootfsSize == null || s.defaultRootfsSize.isBlank()) {
+      return new TesseraConfig.Storage(0, "", backend);
     }
     String text = s.defaultRootfsSize.trim();
     long bytes;
@@ -160,7 +164,26 @@ public final class ConfigLoader {
     if (bytes < 0) {
       throw bad(origin, "storage.default_rootfs_size", text, "must not be negative");
     }
-    return new TesseraConfig.Storage(bytes, bytes == 0 ? "" : text);
+    return new TesseraConfig.Storage(bytes, bytes == 0 ? "" : text, backend);
+  }
+
+  /** {@code [storage] quota_backend}: "auto" (the default), "xfs", "loop" or "off". */
+  static io.tessera.storage.snapshot.QuotaBackend quotaBackend(String value, String origin)
+      throws ConfigException {
+    if (value == null) {
+      return io.tessera.storage.snapshot.QuotaBackend.AUTO;
+    }
+    for (io.tessera.storage.snapshot.QuotaBackend b :
+        io.tessera.storage.snapshot.QuotaBackend.values()) {
+      if (b.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+        return b;
+      }
+    }
+    throw bad(
+        origin,
+        "storage.quota_backend",
+        value,
+        "must be one of \"auto\", \"xfs\", \"loop\", \"off\"");
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

@@ -83,13 +83,25 @@ public record TesseraConfig(
    * @param defaultRootfsSizeBytes the writable-layer cap of containers that ask for none; 0 for
    *     none. Non-zero needs XFS project quotas under the root, or start-up fails (exit 2)
    * @param defaultRootfsSize the value as written ("10Gi"), for messages; empty when unset
+   * @param quotaBackend {@code quota_backend}: how caps are enforced (docs/quota.md); AUTO unless
+   *     set
    */
-  public record Storage(long defaultRootfsSizeBytes, String defaultRootfsSize) {
+  public record Storage(
+      long defaultRootfsSizeBytes,
+      String defaultRootfsSize,
+      io.tessera.storage.snapshot.QuotaBackend quotaBackend) {
     public Storage {
       if (defaultRootfsSizeBytes < 0) {
         throw new IllegalArgumentException("default rootfs size must not be negative");
       }
       Objects.requireNonNull(defaultRootfsSize, "defaultRootfsSize");
+      Objects.requireNonNull(quotaBackend, "quotaBackend");
+    }
+
+    /** With {@code quota_backend = "auto"}. */
+    public Storage(long defaultRootfsSizeBytes, String defaultRootfsSize) {
+      this(
+          defaultRootfsSizeBytes, defaultRootfsSize, io.tessera.storage.snapshot.QuotaBackend.AUTO);
     }
 
     public static final Storage DEFAULT = new Storage(0, "");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tessera.kernel.cgroup.CgroupDriver;
+import io.tessera.storage.snapshot.QuotaBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,5 +232,26 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("[storage]\nrootfs = 1\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key 'storage.rootfs'");
+  }
+
+  @Test
+  void storageQuotaBackendIsAutoUnlessSetAndOnlyTheFourNamesAreAccepted() throws Exception {
+    assertThat(load("").storage().quotaBackend()).isEqualTo(QuotaBackend.AUTO);
+    assertThat(load("[storage]\ndefault_rootfs_size = \"1Gi\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.AUTO);
+    assertThat(load("[storage]\nquota_backend = \"loop\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.LOOP);
+    assertThat(load("[storage]\nquota_backend = \"xfs\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.XFS);
+    assertThat(load("[storage]\nquota_backend = \"off\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.OFF);
+    TesseraConfig.Storage both =
+        load("[storage]\nquota_backend = \"loop\"\ndefault_rootfs_size = \"2Gi\"\n").storage();
+    assertThat(both.quotaBackend()).isEqualTo(QuotaBackend.LOOP);
+    assertThat(both.defaultRootfsSizeBytes()).isEqualTo(2L << 30);
+    assertThatThrownBy(() -> load("[storage]\nquota_backend = \"LOOP\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'storage.quota_backend'")
+        .hasMessageContaining("\"auto\", \"xfs\", \"loop\", \"off\"");
   }
 }
