@@ -146,6 +146,27 @@ class RootfsQuotaOffIT {
     }
   }
 
+  @Test
+  void aRequiredXfsBackendOnANonXfsRootStopsStartUpWithExitCode2() throws Exception {
+    DaemonDirs dirs = DaemonDirs.create();
+    try {
+      Files.writeString(
+          dirs.config(),
+          "metrics_address = \"\"\n[cni]\nconf_dir = \""
+              + dirs.root().resolve("cni/admin.d")
+              + "\"\n[storage]\nquota_backend = \"xfs\"\n");
+      TesseraProcess p = TesseraProcess.start(dirs, List.of());
+      assertThat(p.awaitExit(Duration.ofSeconds(120))).as(p.logs()).isEqualTo(2);
+      assertThat(p.logs())
+          .contains("[storage] quota_backend = \"xfs\" cannot work under")
+          .contains("not XFS");
+      assertThat(Files.exists(dirs.socket())).isFalse();
+      assertThat(Leaks.mountsUnder(dirs.base())).isEmpty();
+    } finally {
+      dirs.delete();
+    }
+  }
+
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
   }

@@ -133,7 +133,10 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
     this.quotas = select(backend);
     if (quotaOps != null || backend != QuotaBackend.AUTO) {
-      log.info("{} (quota_backend {})", quotas.describe(), backend.name().toLowerCase());
+      log.info(
+          "{} (quota_backend {})",
+          quotas.describe(),
+          backend.name().toLowerCase(java.util.Locale.ROOT));
     }
     recover();
   }
