@@ -3,7 +3,7 @@
 # Idempotent and quiet: when every package is present it prints nothing and touches nothing.
 set -euo pipefail
 
-RUNTIME_PKGS=(runc crun conmon catatonit containernetworking-plugins iptables iproute2 util-linux)
+RUNTIME_PKGS=(runc crun conmon catatonit containernetworking-plugins iptables iproute2 util-linux e2fsprogs)
 BUILD_PKGS=(openjdk-17-jdk-headless maven make)
 TEST_PKGS=(docker-registry skopeo umoci busybox-static apache2-utils xfsprogs)
 

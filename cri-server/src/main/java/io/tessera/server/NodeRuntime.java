@@ -5,6 +5,7 @@ import io.tessera.kernel.cgroup.CgroupManager;
 import io.tessera.kernel.cgroup.CgroupStatsReader;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.kernel.fs.ProjectQuotasJna;
 import io.tessera.kernel.mount.Mounter;
 import io.tessera.kernel.mount.MounterJna;
 import io.tessera.kernel.ns.NamespacePinnerJna;
@@ -20,6 +21,7 @@ import io.tessera.sandbox.lifecycle.StatePaths;
 import io.tessera.sandbox.seccomp.SeccompProfiles;
 import io.tessera.sandbox.stats.StatsSampler;
 import io.tessera.sandbox.store.StoreLayout;
+import io.tessera.server.config.HostConfigException;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.storage.image.ImageService;
 import io.tessera.storage.snapshot.OverlaySnapshotter;
@@ -83,7 +85,7 @@ public record NodeRuntime(
     StoreLayout layout = new StoreLayout(config.rootDir());
     Mounter mounter = new MounterJna();
     SeccompProfiles seccomp = SeccompProfiles.forHost();
-    OverlaySnapshotter snapshotter = new OverlaySnapshotter(config.rootDir(), new FileOpsJna());
+    OverlaySnapshotter snapshotter = openSnapshotter(config, mounter);
     PodSandboxes pods =
         new PodSandboxes(
             layout,
@@ -108,6 +110,7 @@ public record NodeRuntime(
             defaultHandler,
             seccomp,
             cgroups.layout() == CgroupLayout.V2);
+    containers.setDefaultRootfsSize(config.storage().defaultRootfsSizeBytes());
     pods.setContainers(containers);
     pods.setNetwork(network);
     images.setLayerDirsInUse(containers::lowerDirsInUse);
@@ -149,6 +152,39 @@ public record NodeRuntime(
         probe.reason(),
         network,
         stats);
+  }
+
+  /**
+   * The snapshotter with writable-layer quota detection; a configured default size that the root's
+   * file system cannot enforce stops start-up (exit 2) instead of being silently ignored.
+   */
+  private static OverlaySnapshotter openSnapshotter(TesseraConfig config, Mounter mounter) {
+    OverlaySnapshotter snapshotter;
+    try {
+      snapshotter =
+          new OverlaySnapshotter(
+              config.rootDir(),
+              new FileOpsJna(),
+              new ProjectQuotasJna(),
+              new io.tessera.storage.snapshot.LoopLayers(
+                  new io.tessera.kernel.fs.LoopDevicesJna(), mounter),
+              config.storage().quotaBackend());
+    } catch (FailedPreconditionException e) {
+      // An explicitly chosen backend this host cannot run: a config the host cannot honour.
+      throw new HostConfigException("[storage] " + e.getMessage());
+    }
+    if (config.storage().defaultRootfsSizeBytes() > 0 && !snapshotter.quotaSupport().enabled()) {
+      throw new HostConfigException(
+          "[storage] default_rootfs_size = \""
+              + config.storage().defaultRootfsSize()
+              + "\" cannot be enforced under "
+              + config.rootDir()
+              + ": "
+              + snapshotter.quotaSupport().describe()
+              + " (set it to \"0\", put the root on XFS mounted with prjquota, or set"
+              + " quota_backend = \"loop\")");
+    }
+    return snapshotter;
   }
 
   /**

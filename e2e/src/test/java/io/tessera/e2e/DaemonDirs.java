@@ -37,6 +37,14 @@ public record DaemonDirs(Path base, Path root, Path state, Path socket, Path con
     return new DaemonDirs(base, root, state, other.socket(), config);
   }
 
+  /**
+   * These dirs with the persistent root elsewhere (e.g. on a file system a test mounted); the
+   * caller removes that root, {@link #delete} only removes the base.
+   */
+  public DaemonDirs withRoot(Path otherRoot) {
+    return new DaemonDirs(base, otherRoot, state, socket, config);
+  }
+
   public void delete() {
     if (!Files.exists(base)) {
       return;

@@ -38,6 +38,7 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
 
   private final List<String> extraArgs;
   private final java.util.function.Function<DaemonDirs, String> configToml;
+  private java.util.function.UnaryOperator<DaemonDirs> customizeDirs = d -> d;
   private DaemonDirs dirs;
   private TesseraProcess daemon;
   private final List<TesseraProcess> earlier = new ArrayList<>();
@@ -62,10 +63,19 @@ public final class TesseraDaemonExtension implements BeforeAllCallback, AfterAll
     this.configToml = configToml;
   }
 
+  /**
+   * Changes the daemon's dirs before it starts, e.g. {@code d -> d.withRoot(xfsMount)} for a root
+   * on a file system another extension (registered earlier) mounted. Call before the class runs.
+   */
+  public TesseraDaemonExtension withDirs(java.util.function.UnaryOperator<DaemonDirs> customize) {
+    this.customizeDirs = customize;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     hostBefore = snapshot(WATCHED_HOST_DIRS);
-    dirs = DaemonDirs.create();
+    dirs = customizeDirs.apply(DaemonDirs.create());
     String toml = configToml.apply(dirs);
     if (toml != null) {
       try {

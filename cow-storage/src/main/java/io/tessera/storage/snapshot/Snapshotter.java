@@ -34,7 +34,22 @@ public interface Snapshotter {
    *     path, or more layers than one mount(2) call can take
    * @throws io.tessera.kernel.errors.NotFoundException if a lower directory does not exist
    */
-  Snapshot prepare(String key, List<Path> lowerDirsBottomFirst);
+  default Snapshot prepare(String key, List<Path> lowerDirsBottomFirst) {
+    return prepare(key, lowerDirsBottomFirst, 0);
+  }
+
+  /**
+   * {@link #prepare(String, List)} with the writable layer capped at {@code sizeLimitBytes} by the
+   * kernel (writes past it fail with ENOSPC); 0 means no cap. Preparing an existing key needs the
+   * same layers and the same cap.
+   *
+   * @throws io.tessera.kernel.errors.InvalidArgumentException also when a cap is asked for and
+   *     {@link #quotaSupport()} is off (the message gives the reason), or the cap is negative
+   */
+  Snapshot prepare(String key, List<Path> lowerDirsBottomFirst, long sizeLimitBytes);
+
+  /** Whether {@link #prepare(String, List, long)} can cap a writable layer here, and why not. */
+  QuotaSupport quotaSupport();
 
   /** The snapshot {@code key}, empty if there is none. */
   Optional<Snapshot> get(String key);

@@ -7,6 +7,7 @@ import io.tessera.server.Daemon;
 import io.tessera.server.config.ConfigException;
 import io.tessera.server.config.ConfigLoader;
 import io.tessera.server.config.ConfigOverrides;
+import io.tessera.server.config.HostConfigException;
 import io.tessera.server.config.TesseraConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -75,6 +76,9 @@ final class ServeCommand implements Callable<Integer> {
     Daemon daemon;
     try {
       daemon = Daemon.start(cfg);
+    } catch (HostConfigException e) {
+      System.err.println("tessera serve: " + e.getMessage());
+      return 2;
     } catch (TesseraException e) {
       LOG.error("cannot start: {}", e.getMessage(), e.getCause());
       System.err.println("tessera serve: " + e.getMessage());

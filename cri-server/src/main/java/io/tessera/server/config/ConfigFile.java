@@ -40,6 +40,14 @@ final class ConfigFile {
     public Long defaultPidsLimit;
   }
 
+  public Storage storage;
+
+  /** The {@code [storage]} table. */
+  static final class Storage {
+    public String defaultRootfsSize;
+    public String quotaBackend;
+  }
+
   /** The {@code [cni]} table. */
   static final class Cni {
     public String confDir;

@@ -173,7 +173,8 @@ public final class ConfigLoader {
         runtimes(f, origin),
         cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin),
         resources(f.resources == null ? new ConfigFile.Resources() : f.resources, origin),
-        stats(f.stats == null ? new ConfigFile.Stats() : f.stats, origin));
+        stats(f.stats == null ? new ConfigFile.Stats() : f.stats, origin),
+        storage(f.storage, origin));
   }
 
   /** Largest pids.max worth asking for: the kernel's PID_MAX_LIMIT (4M on 64-bit). */
@@ -226,6 +227,54 @@ public final class ConfigLoader {
       throw bad(origin, "stats.interval", text, "must be 0 or between 100ms and 5m");
     }
     return new TesseraConfig.Stats(interval);
+  }
+
+  /**
+   * {@code [storage] default_rootfs_size}: a Kubernetes quantity ("10Gi"); absent, empty or "0"
+   * means no default cap.
+   */
+  static TesseraConfig.Storage storage(ConfigFile.Storage s, String origin) throws ConfigException {
+    if (s == null) {
+      return TesseraConfig.Storage.DEFAULT;
+    }
+    io.tessera.storage.snapshot.QuotaBackend backend = quotaBackend(s.quotaBackend, origin);
+    if (s.defaultRootfsSize == null || s.defaultRootfsSize.isBlank()) {
+      return new TesseraConfig.Storage(0, "", backend);
+    }
+    String text = s.defaultRootfsSize.trim();
+    long bytes;
+    try {
+      bytes = io.tessera.sandbox.cni.KubeQuantity.valueRoundedUp(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(
+          origin,
+          "storage.default_rootfs_size",
+          text,
+          "not a size: " + e.getMessage() + " (e.g. \"10Gi\", or \"0\" for none)");
+    }
+    if (bytes < 0) {
+      throw bad(origin, "storage.default_rootfs_size", text, "must not be negative");
+    }
+    return new TesseraConfig.Storage(bytes, bytes == 0 ? "" : text, backend);
+  }
+
+  /** {@code [storage] quota_backend}: "auto" (the default), "xfs", "loop" or "off". */
+  static io.tessera.storage.snapshot.QuotaBackend quotaBackend(String value, String origin)
+      throws ConfigException {
+    if (value == null) {
+      return io.tessera.storage.snapshot.QuotaBackend.AUTO;
+    }
+    for (io.tessera.storage.snapshot.QuotaBackend b :
+        io.tessera.storage.snapshot.QuotaBackend.values()) {
+      if (b.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+        return b;
+      }
+    }
+    throw bad(
+        origin,
+        "storage.quota_backend",
+        value,
+        "must be one of \"auto\", \"xfs\", \"loop\", \"off\"");
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

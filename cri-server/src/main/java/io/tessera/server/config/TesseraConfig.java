@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param cni pod networking settings
  * @param resources container resource defaults
  * @param stats container and pod stats sampling
+ * @param storage writable-layer settings
  */
 public record TesseraConfig(
     Path socketPath,
@@ -38,7 +39,8 @@ public record TesseraConfig(
     Runtimes runtimes,
     Cni cni,
     Resources resources,
-    Stats stats) {
+    Stats stats,
+    Storage storage) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -113,6 +115,36 @@ public record TesseraConfig(
 
   public static final String DEFAULT_STATS_INTERVAL = "1s";
 
+  /**
+   * The {@code [storage]} table.
+   *
+   * @param defaultRootfsSizeBytes the writable-layer cap of containers that ask for none; 0 for
+   *     none. Non-zero needs XFS project quotas under the root, or start-up fails (exit 2)
+   * @param defaultRootfsSize the value as written ("10Gi"), for messages; empty when unset
+   * @param quotaBackend {@code quota_backend}: how caps are enforced (docs/quota.md); AUTO unless
+   *     set
+   */
+  public record Storage(
+      long defaultRootfsSizeBytes,
+      String defaultRootfsSize,
+      io.tessera.storage.snapshot.QuotaBackend quotaBackend) {
+    public Storage {
+      if (defaultRootfsSizeBytes < 0) {
+        throw new IllegalArgumentException("default rootfs size must not be negative");
+      }
+      Objects.requireNonNull(defaultRootfsSize, "defaultRootfsSize");
+      Objects.requireNonNull(quotaBackend, "quotaBackend");
+    }
+
+    /** With {@code quota_backend = "auto"}. */
+    public Storage(long defaultRootfsSizeBytes, String defaultRootfsSize) {
+      this(
+          defaultRootfsSizeBytes, defaultRootfsSize, io.tessera.storage.snapshot.QuotaBackend.AUTO);
+    }
+
+    public static final Storage DEFAULT = new Storage(0, "");
+  }
+
   public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
   public static final List<Path> DEFAULT_CNI_BIN_DIRS =
       List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
@@ -143,5 +175,6 @@ public record TesseraConfig(
     Objects.requireNonNull(cni, "cni");
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(storage, "storage");
   }
 }

@@ -212,7 +212,8 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
                   pod,
                   CriToDomain.containerConfig(
                       CriToDomain.withDefaultPidsLimit(
-                          request.getConfig(), config.resources().defaultPidsLimit())));
+                          request.getConfig(), config.resources().defaultPidsLimit())),
+                  CriToDomain.rootfsSizeBytes(request.getConfig()));
           return CreateContainerResponse.newBuilder().setContainerId(c.id()).build();
         });
   }

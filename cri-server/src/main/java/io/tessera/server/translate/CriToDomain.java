@@ -152,6 +152,25 @@ public final class CriToDomain {
   }
 
   /**
+   * CreateContainer's explicit writable-layer size, WindowsContainerResources.rootfs_size_in_bytes,
+   * when sent (a positive value; proto3's 0 is "not sent"). The container domain weighs it against
+   * the pod's {@code tessera.io/rootfs-size} annotations and the default.
+   */
+  public static OptionalLong rootfsSizeBytes(io.tessera.cri.v1.ContainerConfig config) {
+    if (!config.hasWindows() || !config.getWindows().hasResources()) {
+      return OptionalLong.empty();
+    }
+    long bytes = config.getWindows().getResources().getRootfsSizeInBytes();
+    if (bytes < 0) {
+      throw new InvalidArgumentException(
+          CREATE_CONTAINER
+              + ": config.windows.resources.rootfs_size_in_bytes must not be negative: "
+              + bytes);
+    }
+    return bytes == 0 ? OptionalLong.empty() : OptionalLong.of(bytes);
+  }
+
+  /**
    * Resources of CreateContainer, UpdateContainerResources or a pod's overhead/total. CRI's zero
    * values stay zero: the domain reads them as "leave unset" exactly as CRI does.
    */

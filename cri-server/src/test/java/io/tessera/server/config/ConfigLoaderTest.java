@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tessera.kernel.cgroup.CgroupDriver;
+import io.tessera.storage.snapshot.QuotaBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -275,5 +276,52 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("[stats]\nperiod = \"1s\"\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key 'stats.period'");
+  }
+
+  @Test
+  void storageDefaultRootfsSizeIsAQuantityAndZeroOrEmptyMeansNone() throws Exception {
+    assertThat(load("").storage()).isEqualTo(TesseraConfig.Storage.DEFAULT);
+    assertThat(load("[storage]\ndefault_rootfs_size = \"\"\n").storage().defaultRootfsSizeBytes())
+        .isZero();
+    assertThat(load("[storage]\ndefault_rootfs_size = \"0\"\n").storage().defaultRootfsSizeBytes())
+        .isZero();
+    TesseraConfig.Storage s = load("[storage]\ndefault_rootfs_size = \"10Gi\"\n").storage();
+    assertThat(s.defaultRootfsSizeBytes()).isEqualTo(10L << 30);
+    assertThat(s.defaultRootfsSize()).isEqualTo("10Gi");
+  }
+
+  @Test
+  void badStorageValuesNameTheirKey() {
+    assertThatThrownBy(() -> load("[storage]\ndefault_rootfs_size = \"big\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'storage.default_rootfs_size'")
+        .hasMessageContaining("not a size");
+    assertThatThrownBy(() -> load("[storage]\ndefault_rootfs_size = \"-1Gi\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> load("[storage]\nrootfs = 1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'storage.rootfs'");
+  }
+
+  @Test
+  void storageQuotaBackendIsAutoUnlessSetAndOnlyTheFourNamesAreAccepted() throws Exception {
+    assertThat(load("").storage().quotaBackend()).isEqualTo(QuotaBackend.AUTO);
+    assertThat(load("[storage]\ndefault_rootfs_size = \"1Gi\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.AUTO);
+    assertThat(load("[storage]\nquota_backend = \"loop\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.LOOP);
+    assertThat(load("[storage]\nquota_backend = \"xfs\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.XFS);
+    assertThat(load("[storage]\nquota_backend = \"off\"\n").storage().quotaBackend())
+        .isEqualTo(QuotaBackend.OFF);
+    TesseraConfig.Storage both =
+        load("[storage]\nquota_backend = \"loop\"\ndefault_rootfs_size = \"2Gi\"\n").storage();
+    assertThat(both.quotaBackend()).isEqualTo(QuotaBackend.LOOP);
+    assertThat(both.defaultRootfsSizeBytes()).isEqualTo(2L << 30);
+    assertThatThrownBy(() -> load("[storage]\nquota_backend = \"LOOP\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'storage.quota_backend'")
+        .hasMessageContaining("\"auto\", \"xfs\", \"loop\", \"off\"");
   }
 }

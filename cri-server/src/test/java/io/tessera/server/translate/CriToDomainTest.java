@@ -526,4 +526,18 @@ class CriToDomainTest {
     assertThat(CriToDomain.linuxContainerResources(filled).unified())
         .containsEntry("pids.max", "64");
   }
+
+  @Test
+  void rootfsSizeComesFromWindowsResourcesWhenSent() {
+    io.tessera.cri.v1.ContainerConfig.Builder c = io.tessera.cri.v1.ContainerConfig.newBuilder();
+    assertThat(CriToDomain.rootfsSizeBytes(c.build())).isEmpty();
+    c.getWindowsBuilder().getResourcesBuilder().setRootfsSizeInBytes(0);
+    assertThat(CriToDomain.rootfsSizeBytes(c.build())).isEmpty();
+    c.getWindowsBuilder().getResourcesBuilder().setRootfsSizeInBytes(20L << 20);
+    assertThat(CriToDomain.rootfsSizeBytes(c.build())).isEqualTo(OptionalLong.of(20L << 20));
+    c.getWindowsBuilder().getResourcesBuilder().setRootfsSizeInBytes(-1);
+    assertThatThrownBy(() -> CriToDomain.rootfsSizeBytes(c.build()))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("rootfs_size_in_bytes must not be negative");
+  }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * followed by a binary-SI suffix (Ki..Ei), a decimal-SI suffix (n u m k M G T P E) or a decimal
  * exponent (e3, E-2).
  */
-final class KubeQuantity {
+public final class KubeQuantity {
   private static final Pattern QUANTITY =
       Pattern.compile(
           "([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\\d+)?");
@@ -40,7 +40,7 @@ final class KubeQuantity {
   private KubeQuantity() {}
 
   /** The exact value of a quantity string. */
-  static BigDecimal parse(String s) {
+  public static BigDecimal parse(String s) {
     if (s == null) {
       throw new IllegalArgumentException("quantity is missing");
     }
@@ -71,7 +71,7 @@ final class KubeQuantity {
   }
 
   /** The value as an integer, rounded up, like apimachinery's {@code Quantity.Value()}. */
-  static long valueRoundedUp(String s) {
+  public static long valueRoundedUp(String s) {
     BigDecimal v = parse(s).setScale(0, RoundingMode.CEILING);
     try {
       return v.longValueExact();

@@ -88,6 +88,7 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
   private final NameRegistry names = new NameRegistry("container");
   private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private ExitWatcher watcher;
+  private volatile long defaultRootfsBytes;
 
   public Containers(
       StoreLayout layout,
@@ -238,9 +239,51 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
     }
   }
 
+  /**
+   * The writable-layer cap of containers that ask for none ({@code [storage] default_rootfs_size});
+   * 0, the initial value, means none. The caller has checked that the snapshotter can enforce it.
+   */
+  public void setDefaultRootfsSize(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("default rootfs size must not be negative: " + bytes);
+    }
+    this.defaultRootfsBytes = bytes;
+  }
+
   /** CreateContainer. */
   public Container create(String podId, ContainerConfig config) {
+    return create(podId, config, OptionalLong.empty());
+  }
+
+  /**
+   * CreateContainer with the request's explicit writable-layer size (CRI
+   * WindowsContainerResources.rootfs_size_in_bytes), if sent. The cap is resolved by {@code
+   * RootfsSizes} from the pod's annotations, that size and the default; a cap the snapshotter
+   * cannot enforce is INVALID_ARGUMENT before anything is made.
+   */
+  public Container create(String podId, ContainerConfig config, OptionalLong rootfsSizeBytes) {
     PodSandbox pod = pods.requireReady(podId);
+    RootfsSizes.Size rootfsSize;
+    try {
+      rootfsSize =
+          RootfsSizes.resolve(
+              config.metadata().name(),
+              pod.config().annotations(),
+              rootfsSizeBytes,
+              defaultRootfsBytes);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(
+          "CreateContainer " + config.metadata().name() + ": " + e.getMessage(), e);
+    }
+    if (rootfsSize.bytes() > 0 && !snapshots.quotaSupport().enabled()) {
+      throw new InvalidArgumentException(
+          "CreateContainer "
+              + config.metadata().name()
+              + ": "
+              + rootfsSize.source()
+              + " asks for a writable-layer size limit, but "
+              + snapshots.quotaSupport().describe());
+    }
     String imageName = config.image().image();
     if (imageName.isEmpty()) {
       throw new InvalidArgumentException("CreateContainer: config.image.image is required");
@@ -268,7 +311,7 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
       Files.createDirectories(dir);
       undo.push(() -> PodSandboxes.deleteTree(dir));
 
-      Snapshot snap = snapshots.prepare(id, images.layerPaths(image));
+      Snapshot snap = snapshots.prepare(id, images.layerPaths(image), rootfsSize.bytes());
       undo.push(() -> snapshots.remove(id));
       Path rootfs = state.rootfs(id);
       Files.createDirectories(rootfs);
