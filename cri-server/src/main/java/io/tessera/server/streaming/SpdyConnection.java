@@ -72,6 +72,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
   private volatile Channel channel;
   private int lastGoodStreamId;
   private volatile boolean goingAway;
+  private volatile boolean closing;
 
   // Guarded by sendLock.
   private int sessionSendWindow = INITIAL_WINDOW;
@@ -99,10 +100,15 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
    */
   void close() {
     Channel ch = channel;
-    if (ch == null || goingAway) {
+    if (ch == null || closing) {
       return;
     }
-    goingAway = true;
+    closing = true;
+    // Our half of every stream ends too (clients such as Netty's session handler wait for each
+    // stream to close before closing theirs); FINs queue behind data already being written.
+    for (Stream s : streams.values()) {
+      s.finishOutput();
+    }
     ch.eventLoop()
         .execute(
             () -> {
@@ -147,7 +153,10 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
           msg = null;
         }
       } else if (msg instanceof SpdyGoAwayFrame) {
+        // A client sends GOAWAY when it is leaving (Netty's session handler on close, spdystream
+        // on Close): treat it as a disconnect, which also ends a session still running.
         goingAway = true;
+        close();
       } else if (msg instanceof SpdyHeadersFrame f && f.isLast()) {
         Stream s = streams.get(f.streamId());
         if (s != null) {
@@ -373,8 +382,9 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         }
         s.sendWindow -= n;
         sessionSendWindow -= n;
+        // Queued under the lock, so that a FIN (queued under it too) never overtakes data.
+        ch.writeAndFlush(new DefaultSpdyDataFrame(s.id, Unpooled.copiedBuffer(data, off, n)));
       }
-      ch.writeAndFlush(new DefaultSpdyDataFrame(s.id, Unpooled.copiedBuffer(data, off, n)));
       off += n;
       len -= n;
     }
@@ -418,14 +428,18 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
 
     /** Sends FIN on our half of the stream, once. */
     void finishOutput() {
-      if (outClosed) {
-        return;
-      }
-      outClosed = true;
       Channel ch = channel;
-      SpdyDataFrame fin = new DefaultSpdyDataFrame(id);
-      fin.setLast(true);
-      ch.writeAndFlush(fin);
+      synchronized (sendLock) {
+        if (outClosed) {
+          return;
+        }
+        outClosed = true;
+        SpdyDataFrame fin = new DefaultSpdyDataFrame(id);
+        fin.setLast(true);
+        // Always through the task queue: on the event loop a direct write would overtake data
+        // frames other threads have queued.
+        ch.eventLoop().execute(() -> ch.writeAndFlush(fin));
+      }
       forgetIfDone(this);
     }
 

@@ -225,4 +225,9 @@ final class SpdyTestClient extends ChannelInboundHandlerAdapter {
   void close() {
     channel.close().syncUninterruptibly();
   }
+
+  /** Says GOAWAY and keeps the TCP connection open, as Netty's session handler does on close. */
+  void sendGoAway() throws Exception {
+    channel.writeAndFlush(new io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame(0)).sync();
+  }
 }

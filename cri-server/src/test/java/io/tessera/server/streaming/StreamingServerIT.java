@@ -426,6 +426,36 @@ class StreamingServerIT {
     await().atMost(WAIT).until(() -> !p.isAlive());
   }
 
+  @Test
+  void spdyGoAwayFromTheClientEndsTheSessionAndEveryStream() throws Exception {
+    SpdyTestClient c =
+        spdy(url(exec(true, true, false, "sleep", "1000")), true, "v4.channel.k8s.io");
+    int error = c.open(Map.of("streamType", "error"));
+    int stdin = c.open(Map.of("streamType", "stdin"));
+    int stdout = c.open(Map.of("streamType", "stdout"));
+    await().atMost(WAIT).until(() -> backend.processes.size() == 1);
+    Process p = backend.processes.get(0);
+    c.sendGoAway();
+    c.awaitFin(error);
+    c.awaitFin(stdin);
+    c.awaitFin(stdout);
+    c.closed.get(60, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> !p.isAlive());
+  }
+
+  @Test
+  void spdyEndOfSessionFinishesTheClientsInputStreamsToo() throws Exception {
+    SpdyTestClient c =
+        spdy(url(exec(true, true, false, "head", "-n", "1")), true, "v4.channel.k8s.io");
+    int error = c.open(Map.of("streamType", "error"));
+    int stdin = c.open(Map.of("streamType", "stdin"));
+    c.open(Map.of("streamType", "stdout"));
+    c.send(stdin, "one line\n", false);
+    c.awaitFin(error);
+    c.awaitFin(stdin);
+    assertThat(c.text(error)).isEqualTo(SUCCESS);
+  }
+
   // ---- port forwarding ----
 
   /** A one-connection-at-a-time echo server on the loopback, prefixing "echo:". */
