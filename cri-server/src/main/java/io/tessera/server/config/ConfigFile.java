@@ -61,4 +61,17 @@ final class ConfigFile {
   static final class Stats {
     public String interval;
   }
+
+  public Streaming streaming;
+
+  /** The {@code [streaming]} table; durations are Go-style text such as "90s", "1m", "4h". */
+  static final class Streaming {
+    public String address;
+    public Integer port;
+    public String tlsCert;
+    public String tlsKey;
+    public String tokenTtl;
+    public String idleTimeout;
+    public String streamCreationTimeout;
+  }
 }
