@@ -39,4 +39,17 @@ final class ConfigFile {
     public java.util.List<String> binDirs;
     public Long pluginTimeoutSeconds;
   }
+
+  public Streaming streaming;
+
+  /** The {@code [streaming]} table; durations are Go-style text such as "90s", "1m", "4h". */
+  static final class Streaming {
+    public String address;
+    public Integer port;
+    public String tlsCert;
+    public String tlsKey;
+    public String tokenTtl;
+    public String idleTimeout;
+    public String streamCreationTimeout;
+  }
 }

@@ -134,7 +134,107 @@ public final class ConfigLoader {
         shutdownTimeout(shutdown, origin),
         images(f.images == null ? new ConfigFile.Images() : f.images, origin),
         runtimes(f, origin),
-        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin));
+        cni(f.cni == null ? new ConfigFile.Cni() : f.cni, origin),
+        streaming(f.streaming == null ? new ConfigFile.Streaming() : f.streaming, origin));
+  }
+
+  private static TesseraConfig.Streaming streaming(ConfigFile.Streaming s, String origin)
+      throws ConfigException {
+    String address = s.address == null ? TesseraConfig.DEFAULT_STREAMING_ADDRESS : s.address.trim();
+    if (address.isEmpty()) {
+      throw bad(origin, "streaming.address", "", "must not be empty");
+    }
+    if (address.startsWith("[") && address.endsWith("]")) {
+      address = address.substring(1, address.length() - 1);
+    }
+    int port = s.port == null ? 0 : s.port;
+    if (port < 0 || port > 65535) {
+      throw bad(origin, "streaming.port", Integer.toString(port), "must be in 0..65535 (0: any)");
+    }
+    Optional<TesseraConfig.Streaming.Tls> tls = Optional.empty();
+    boolean cert = s.tlsCert != null && !s.tlsCert.isEmpty();
+    boolean key = s.tlsKey != null && !s.tlsKey.isEmpty();
+    if (cert != key) {
+      throw bad(
+          origin,
+          cert ? "streaming.tls_key" : "streaming.tls_cert",
+          "",
+          "tls_cert and tls_key must be set together");
+    }
+    if (cert) {
+      tls =
+          Optional.of(
+              new TesseraConfig.Streaming.Tls(
+                  absolutePath("streaming.tls_cert", new Value(s.tlsCert, origin)),
+                  absolutePath("streaming.tls_key", new Value(s.tlsKey, origin))));
+    }
+    return new TesseraConfig.Streaming(
+        address,
+        port,
+        tls,
+        positiveDuration(
+            origin, "streaming.token_ttl", s.tokenTtl, TesseraConfig.DEFAULT_STREAMING_TOKEN_TTL),
+        positiveDuration(
+            origin,
+            "streaming.idle_timeout",
+            s.idleTimeout,
+            TesseraConfig.DEFAULT_STREAMING_IDLE_TIMEOUT),
+        positiveDuration(
+            origin,
+            "streaming.stream_creation_timeout",
+            s.streamCreationTimeout,
+            TesseraConfig.DEFAULT_STREAMING_STREAM_CREATION_TIMEOUT));
+  }
+
+  private static Duration positiveDuration(
+      String origin, String key, String text, Duration fallback) throws ConfigException {
+    if (text == null) {
+      return fallback;
+    }
+    Duration d;
+    try {
+      d = parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(origin, key, text, e.getMessage());
+    }
+    if (d.isZero() || d.isNegative()) {
+      throw bad(origin, key, text, "must be positive");
+    }
+    return d;
+  }
+
+  private static final java.util.regex.Pattern DURATION_PART =
+      java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  /**
+   * A Go-style duration ("1m", "90s", "1h30m", "500ms"), the notation kubelet and containerd
+   * configs use for these timeouts.
+   */
+  static Duration parseDuration(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      throw new IllegalArgumentException("is empty; write a duration such as 30s, 1m or 4h");
+    }
+    java.util.regex.Matcher m = DURATION_PART.matcher(t);
+    Duration total = Duration.ZERO;
+    int at = 0;
+    while (at < t.length()) {
+      if (!m.find(at) || m.start() != at) {
+        throw new IllegalArgumentException(
+            "not a duration (write e.g. 30s, 1m, 4h, 1h30m or 500ms)");
+      }
+      long n = Long.parseLong(m.group(1));
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+              });
+      at = m.end();
+    }
+    return total;
   }
 
   private static final java.util.regex.Pattern HANDLER_NAME =

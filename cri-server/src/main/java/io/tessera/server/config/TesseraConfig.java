@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param images image pulling and unpacking settings
  * @param runtimes the runtime handlers
  * @param cni pod networking settings
+ * @param streaming the Exec/Attach/PortForward streaming server
  */
 public record TesseraConfig(
     Path socketPath,
@@ -34,7 +35,8 @@ public record TesseraConfig(
     Duration shutdownTimeout,
     Images images,
     Runtimes runtimes,
-    Cni cni) {
+    Cni cni,
+    Streaming streaming) {
 
   /**
    * Runtime handlers: {@code [runtimes.NAME] path = "..."} tables and {@code default_runtime}.
@@ -75,6 +77,57 @@ public record TesseraConfig(
     }
   }
 
+  /**
+   * The {@code [streaming]} table.
+   *
+   * @param address where the streaming server listens (an IP address or host name); the URLs the
+   *     RPCs return carry the address as bound
+   * @param port 0 picks a free port
+   * @param tls certificate and key (PEM) for https; empty serves plain http
+   * @param tokenTtl how long a URL from Exec/Attach/PortForward may wait to be opened
+   * @param idleTimeout a stream connection with no traffic for this long is closed
+   * @param streamCreationTimeout how long a SPDY client may take to open its streams
+   */
+  public record Streaming(
+      String address,
+      int port,
+      Optional<Tls> tls,
+      Duration tokenTtl,
+      Duration idleTimeout,
+      Duration streamCreationTimeout) {
+    public Streaming {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(tokenTtl, "tokenTtl");
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(streamCreationTimeout, "streamCreationTimeout");
+    }
+
+    /** The defaults: 127.0.0.1 on a free port, plain http, 1m tokens, 4h idle, 30s streams. */
+    public static Streaming defaults() {
+      return new Streaming(
+          DEFAULT_STREAMING_ADDRESS,
+          0,
+          Optional.empty(),
+          DEFAULT_STREAMING_TOKEN_TTL,
+          DEFAULT_STREAMING_IDLE_TIMEOUT,
+          DEFAULT_STREAMING_STREAM_CREATION_TIMEOUT);
+    }
+
+    /** A certificate chain and its private key, both PEM files. */
+    public record Tls(Path certFile, Path keyFile) {
+      public Tls {
+        Objects.requireNonNull(certFile, "certFile");
+        Objects.requireNonNull(keyFile, "keyFile");
+      }
+    }
+  }
+
+  public static final String DEFAULT_STREAMING_ADDRESS = "127.0.0.1";
+  public static final Duration DEFAULT_STREAMING_TOKEN_TTL = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_STREAMING_IDLE_TIMEOUT = Duration.ofHours(4);
+  public static final Duration DEFAULT_STREAMING_STREAM_CREATION_TIMEOUT = Duration.ofSeconds(30);
+
   public static final Path DEFAULT_CNI_CONF_DIR = Path.of("/etc/cni/net.d");
   public static final List<Path> DEFAULT_CNI_BIN_DIRS =
       List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
@@ -103,5 +156,6 @@ public record TesseraConfig(
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(runtimes, "runtimes");
     Objects.requireNonNull(cni, "cni");
+    Objects.requireNonNull(streaming, "streaming");
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.tessera.cri.v1.AttachRequest;
+import io.tessera.cri.v1.AttachResponse;
 import io.tessera.cri.v1.CgroupDriver;
 import io.tessera.cri.v1.ContainerAttributes;
 import io.tessera.cri.v1.ContainerStats;
@@ -15,6 +17,8 @@ import io.tessera.cri.v1.ContainerStatusResponse;
 import io.tessera.cri.v1.CpuUsage;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.CreateContainerResponse;
+import io.tessera.cri.v1.ExecRequest;
+import io.tessera.cri.v1.ExecResponse;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.FilesystemIdentifier;
@@ -29,6 +33,8 @@ import io.tessera.cri.v1.ListPodSandboxResponse;
 import io.tessera.cri.v1.MemoryUsage;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
 import io.tessera.cri.v1.PodSandboxStatusResponse;
+import io.tessera.cri.v1.PortForwardRequest;
+import io.tessera.cri.v1.PortForwardResponse;
 import io.tessera.cri.v1.RemoveContainerRequest;
 import io.tessera.cri.v1.RemoveContainerResponse;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
@@ -59,8 +65,10 @@ import io.tessera.cri.v1.UpdateRuntimeConfigRequest;
 import io.tessera.cri.v1.UpdateRuntimeConfigResponse;
 import io.tessera.cri.v1.VersionRequest;
 import io.tessera.cri.v1.VersionResponse;
+import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.errors.InvalidArgumentException;
+import io.tessera.kernel.errors.UnavailableException;
 import io.tessera.kernel.oci.ExecResult;
 import io.tessera.sandbox.cni.NetworkStatus;
 import io.tessera.sandbox.filter.ContainerFilter;
@@ -70,10 +78,13 @@ import io.tessera.sandbox.lifecycle.PodSandboxes;
 import io.tessera.sandbox.model.Container;
 import io.tessera.sandbox.model.PodSandbox;
 import io.tessera.sandbox.stats.ContainerStatsSample;
+import io.tessera.sandbox.streaming.StreamOptions;
 import io.tessera.server.BuildInfo;
 import io.tessera.server.HostFacts;
 import io.tessera.server.NodeRuntime;
 import io.tessera.server.config.TesseraConfig;
+import io.tessera.server.streaming.StreamRequest;
+import io.tessera.server.streaming.StreamingServer;
 import io.tessera.server.translate.CriToDomain;
 import io.tessera.server.translate.DomainToCri;
 import java.time.Duration;
@@ -104,12 +115,22 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
 
   private final NodeRuntime node;
 
+  /** Serves Exec/Attach/PortForward URLs; null when the daemon runs without one. */
+  private final StreamingServer streaming;
+
   public CriRuntimeService(TesseraConfig config, HostFacts host, NodeRuntime node) {
+    this(config, host, node, null);
+  }
+
+  /** With the streaming server that serves the URLs Exec, Attach and PortForward return. */
+  public CriRuntimeService(
+      TesseraConfig config, HostFacts host, NodeRuntime node, StreamingServer streaming) {
     this.config = config;
     this.host = host;
     this.node = node;
     this.pods = node.pods();
     this.containers = node.containers();
+    this.streaming = streaming;
   }
 
   @Override
@@ -450,6 +471,100 @@ public final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceIm
           containers.updateResources(id, CriToDomain.linuxContainerResources(request.getLinux()));
           return UpdateContainerResourcesResponse.getDefaultInstance();
         });
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String id = requireId(request.getContainerId(), "Exec", "container_id");
+          if (request.getCmdCount() == 0) {
+            throw new InvalidArgumentException("Exec " + id + ": cmd is required");
+          }
+          StreamOptions options =
+              streamOptions(
+                  "Exec " + id,
+                  request.getStdin(),
+                  request.getStdout(),
+                  request.getStderr(),
+                  request.getTty());
+          Container c = runningContainer("Exec", id);
+          String url =
+              streaming("Exec").url(new StreamRequest.Exec(c.id(), request.getCmdList(), options));
+          return ExecResponse.newBuilder().setUrl(url).build();
+        });
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String id = requireId(request.getContainerId(), "Attach", "container_id");
+          StreamOptions options =
+              streamOptions(
+                  "Attach " + id,
+                  request.getStdin(),
+                  request.getStdout(),
+                  request.getStderr(),
+                  request.getTty());
+          Container c = runningContainer("Attach", id);
+          String url = streaming("Attach").url(new StreamRequest.Attach(c.id(), options));
+          return AttachResponse.newBuilder().setUrl(url).build();
+        });
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> out) {
+    Unary.respond(
+        out,
+        () -> {
+          String id = requireId(request.getPodSandboxId(), "PortForward", "pod_sandbox_id");
+          for (int port : request.getPortList()) {
+            if (port < 1 || port > 65535) {
+              throw new InvalidArgumentException(
+                  "PortForward " + id + ": port " + port + " is out of range 1..65535");
+            }
+          }
+          PodSandbox pod = pods.status(id);
+          if (pod.state() != io.tessera.sandbox.model.PodSandboxState.READY) {
+            throw new FailedPreconditionException(
+                "PortForward " + pod.id() + ": pod sandbox is " + pod.state() + ", not READY");
+          }
+          String url =
+              streaming("PortForward")
+                  .url(new StreamRequest.PortForward(pod.id(), request.getPortList()));
+          return PortForwardResponse.newBuilder().setUrl(url).build();
+        });
+  }
+
+  /** The kubelet's checks: some stream requested, and no stderr beside a tty (the pty merges). */
+  private static StreamOptions streamOptions(
+      String what, boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+    if (!stdin && !stdout && !stderr) {
+      throw new InvalidArgumentException(what + ": one of stdin, stdout, or stderr must be set");
+    }
+    if (tty && stderr) {
+      throw new InvalidArgumentException(what + ": tty and stderr cannot both be true");
+    }
+    return new StreamOptions(stdin, stdout, stderr, tty);
+  }
+
+  private Container runningContainer(String rpc, String id) {
+    Container c = containers.status(id);
+    if (c.state() != io.tessera.sandbox.model.ContainerState.RUNNING) {
+      throw new FailedPreconditionException(
+          rpc + " " + c.id() + ": container is " + c.state() + ", not RUNNING");
+    }
+    return c;
+  }
+
+  private StreamingServer streaming(String rpc) {
+    if (streaming == null) {
+      throw new UnavailableException(rpc + ": the streaming server is not running");
+    }
+    return streaming;
   }
 
   private static String requireId(String id, String rpc, String field) {
