@@ -116,7 +116,7 @@ class StreamingIT {
             StreamOptions.terminal(),
             "sh",
             "-c",
-            "tty; while read l; do [ \"$l\" = q ] && exit 0; stty size; done")) {
+            "busybox tty; while read l; do [ \"$l\" = q ] && exit 0; busybox stty size; done")) {
       await().atMost(WAIT).until(() -> s.stdout().text().contains("/dev/pts/"));
       // Each line typed prints the size again: repeat until the resize has landed.
       s.resize(80, 24);
@@ -196,10 +196,10 @@ class StreamingIT {
             "-c",
             "mkdir -p /www && echo "
                 + body
-                + " > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www");
+                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
     await()
         .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "netstat", "-ltn").contains("127.0.0.1:8080"));
+        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
 
     // The host cannot reach it: it listens on the pod's loopback only.
     String ip = pods.podIp(pod);

@@ -121,7 +121,7 @@ class StreamingWebSocketIT {
                 true,
                 "sh",
                 "-c",
-                "tty; while read l; do [ \"$l\" = q ] && exit 0; stty size; done"),
+                "busybox tty; while read l; do [ \"$l\" = q ] && exit 0; busybox stty size; done"),
             "--stdin",
             "--tty",
             "--no-stderr",
@@ -183,10 +183,10 @@ class StreamingWebSocketIT {
             "-c",
             "mkdir -p /www && echo "
                 + body
-                + " > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www");
+                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
     await()
         .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "netstat", "-ltn").contains("127.0.0.1:8080"));
+        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
 
     NodeStreamClient c = node("portforward", pods.portForward(pod, 8080), "--port", "8080");
     await().atMost(WAIT).until(() -> c.event("open") != null || !c.isAlive());
