@@ -11,13 +11,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.fs.FileOps;
 import io.tessera.kernel.fs.FileOpsJna;
+import io.tessera.kernel.ns.NamespacePinnerJna;
 import io.tessera.sandbox.cni.CniNetwork;
+import io.tessera.sandbox.streaming.RuntimeStreamingBackend;
+import io.tessera.sandbox.streaming.StreamingBackend;
 import io.tessera.server.config.TesseraConfig;
 import io.tessera.server.grpc.CriCallInterceptor;
 import io.tessera.server.grpc.CriImageService;
 import io.tessera.server.grpc.CriRuntimeService;
 import io.tessera.server.grpc.CriServer;
 import io.tessera.server.metrics.MetricsEndpoint;
+import io.tessera.server.streaming.StreamingServer;
 import io.tessera.storage.content.ContentStore;
 import io.tessera.storage.content.ImageFetcher;
 import io.tessera.storage.image.ImageService;
@@ -91,8 +95,11 @@ public final class Daemon implements AutoCloseable {
       NodeRuntime node = NodeRuntime.open(config, images, network);
       undo.push(node.containers());
       undo.push(node.stats());
+      StreamingServer streaming = StreamingServer.start(config.streaming(), streamingBackend(node));
+      undo.push(streaming);
       List<BindableService> services =
-          List.of(new CriRuntimeService(config, host, node), new CriImageService(images));
+          List.of(
+              new CriRuntimeService(config, host, node, streaming), new CriImageService(images));
       CriServer server =
           new CriServer(config.socketPath(), services, new CriCallInterceptor(registry));
       server.start();
@@ -102,6 +109,11 @@ public final class Daemon implements AutoCloseable {
       closeAll(undo);
       throw e;
     }
+  }
+
+  /** Exec, attach and port-forward over the node's runtime, for the streaming server. */
+  static StreamingBackend streamingBackend(NodeRuntime node) {
+    return new RuntimeStreamingBackend(node.containers(), node.pods(), new NamespacePinnerJna());
   }
 
   /** The image side of the node: content store, unpacked layers, image records, puller. */

@@ -206,4 +206,82 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key 'cni.nope'");
   }
+
+  @Test
+  void streamingTableDefaults() throws Exception {
+    TesseraConfig.Streaming s = load("").streaming();
+    assertThat(s).isEqualTo(TesseraConfig.Streaming.defaults());
+    assertThat(s.address()).isEqualTo("127.0.0.1");
+    assertThat(s.port()).isZero();
+    assertThat(s.tls()).isEmpty();
+    assertThat(s.tokenTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofHours(4));
+    assertThat(s.streamCreationTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void streamingTableSetsEveryKey() throws Exception {
+    TesseraConfig.Streaming s =
+        load("""
+                [streaming]
+                address = "[::1]"
+                port = 10010
+                tls_cert = "/etc/tessera/stream.crt"
+                tls_key = "/etc/tessera/stream.key"
+                token_ttl = "90s"
+                idle_timeout = "1h30m"
+                stream_creation_timeout = "500ms"
+                """)
+            .streaming();
+    assertThat(s.address()).isEqualTo("::1");
+    assertThat(s.port()).isEqualTo(10010);
+    assertThat(s.tls())
+        .contains(
+            new TesseraConfig.Streaming.Tls(
+                Path.of("/etc/tessera/stream.crt"), Path.of("/etc/tessera/stream.key")));
+    assertThat(s.tokenTtl()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(s.streamCreationTimeout()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void badStreamingValuesNameTheirKey() {
+    assertThatThrownBy(() -> load("[streaming]\nport = 70000\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.port'");
+    assertThatThrownBy(() -> load("[streaming]\naddress = \"\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.address'");
+    assertThatThrownBy(() -> load("[streaming]\ntls_cert = \"/a.crt\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.tls_key'")
+        .hasMessageContaining("together");
+    assertThatThrownBy(() -> load("[streaming]\ntls_cert = \"a.crt\"\ntls_key = \"/a.key\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.tls_cert'");
+    assertThatThrownBy(() -> load("[streaming]\ntoken_ttl = \"1 minute\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.token_ttl'");
+    assertThatThrownBy(() -> load("[streaming]\nidle_timeout = \"0s\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'streaming.idle_timeout'")
+        .hasMessageContaining("positive");
+    assertThatThrownBy(() -> load("[streaming]\nnope = 1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'streaming.nope'");
+  }
+
+  @Test
+  void durationsAreGoStyle() {
+    assertThat(ConfigLoader.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ConfigLoader.parseDuration("4h")).isEqualTo(Duration.ofHours(4));
+    assertThat(ConfigLoader.parseDuration("2h3m4s5ms"))
+        .isEqualTo(Duration.ofHours(2).plusMinutes(3).plusSeconds(4).plusMillis(5));
+    assertThatThrownBy(() -> ConfigLoader.parseDuration("5"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigLoader.parseDuration("m"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigLoader.parseDuration("1d"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
