@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +64,40 @@ class StreamingIT {
     pods.removeAll();
   }
 
+  /**
+   * Waits until stdout satisfies {@code done}, running {@code eachPoll} before each look; fails at
+   * once when the session ended first (the status is on the error stream, written after output).
+   */
+  private static void awaitStdout(
+      RemoteCommandSession s, Predicate<String> done, Runnable eachPoll) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              eachPoll.run();
+              if (done.test(s.stdout().text())) {
+                return true;
+              }
+              if (s.errorStream().isEnded() || s.closed().isDone()) {
+                if (done.test(s.stdout().text())) {
+                  return true;
+                }
+                throw new AssertionError(
+                    "session ended first: status ["
+                        + s.errorStream()
+                        + "], stdout ["
+                        + s.stdout()
+                        + "]");
+              }
+              return false;
+            });
+  }
+
+  private static void awaitStdout(RemoteCommandSession s, Predicate<String> done) {
+    awaitStdout(s, done, () -> {});
+  }
+
   private static RemoteCommandSession exec(String ctr, StreamOptions o, String... cmd) {
     return RemoteCommandSession.open(pods.exec(ctr, o.stdin(), o.tty(), cmd), o);
   }
@@ -87,9 +122,9 @@ class StreamingIT {
     String ctr = pods.idleContainer("exec-cat");
     try (RemoteCommandSession s = exec(ctr, StreamOptions.withStdin(), "cat")) {
       s.writeStdin("first line\n");
-      await().atMost(WAIT).until(() -> s.stdout().text().equals("first line\n"));
+      awaitStdout(s, out -> out.equals("first line\n"));
       s.writeStdin("second line\n");
-      await().atMost(WAIT).until(() -> s.stdout().text().equals("first line\nsecond line\n"));
+      awaitStdout(s, out -> out.equals("first line\nsecond line\n"));
       s.closeStdin(); // cat reads EOF and exits
       assertThat(s.awaitExit(WAIT).exitCode()).isZero();
       assertThat(s.stderr().text()).isEmpty();
@@ -117,26 +152,12 @@ class StreamingIT {
             "sh",
             "-c",
             "busybox tty; while read l; do [ \"$l\" = q ] && exit 0; busybox stty size; done")) {
-      await().atMost(WAIT).until(() -> s.stdout().text().contains("/dev/pts/"));
+      awaitStdout(s, out -> out.contains("/dev/pts/"));
       // Each line typed prints the size again: repeat until the resize has landed.
       s.resize(80, 24);
-      await()
-          .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(300))
-          .until(
-              () -> {
-                s.writeStdin("\n");
-                return s.stdout().text().contains("24 80");
-              });
+      awaitStdout(s, out -> out.contains("24 80"), () -> s.writeStdin("\n"));
       s.resize(120, 40);
-      await()
-          .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(300))
-          .until(
-              () -> {
-                s.writeStdin("\n");
-                return s.stdout().text().contains("40 120");
-              });
+      awaitStdout(s, out -> out.contains("40 120"), () -> s.writeStdin("\n"));
       s.writeStdin("q\n");
       assertThat(s.awaitExit(WAIT).exitCode()).isZero();
     }
@@ -158,7 +179,7 @@ class StreamingIT {
     try (RemoteCommandSession s = RemoteCommandSession.open(url, StreamOptions.withStdin())) {
       s.writeStdin(word + "\n");
       // The line exists only after this client sent it: it can only have arrived live.
-      await().atMost(WAIT).until(() -> s.stdout().text().contains("got:" + word + "\n"));
+      awaitStdout(s, out -> out.contains("got:" + word + "\n"));
       assertThat(s.stdout().text()).doesNotContain("started"); // printed before attaching
     }
   }
@@ -176,9 +197,7 @@ class StreamingIT {
             "i=0; while :; do echo tick-$i; i=$((i+1)); sleep 0.2; done");
     try (RemoteCommandSession s =
         RemoteCommandSession.open(pods.attach(ctr, false), StreamOptions.outputOnly())) {
-      await()
-          .atMost(WAIT)
-          .until(() -> s.stdout().text().lines().filter(l -> l.startsWith("tick-")).count() >= 5);
+      awaitStdout(s, out -> out.lines().filter(l -> l.startsWith("tick-")).count() >= 5);
       assertThat(s.errorStream().isEnded()).isFalse();
     }
   }
@@ -214,7 +233,18 @@ class StreamingIT {
       for (int i = 0; i < 2; i++) { // two connections on one session: requestID 0 and 1
         PortForwardSession.Forwarded c = pf.forward(8080);
         c.write("GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n");
-        await().atMost(WAIT).until(() -> c.data().text().contains(body));
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  if (c.data().text().contains(body)) {
+                    return true;
+                  }
+                  if (c.data().isEnded() || !c.error().text().isEmpty()) {
+                    throw new AssertionError("data [" + c.data() + "], error [" + c.error() + "]");
+                  }
+                  return false;
+                });
         assertThat(c.data().text()).startsWith("HTTP/1.").contains(" 200 ");
         await().atMost(WAIT).until(() -> c.data().isEnded()); // httpd closes after answering
         assertThat(c.error().text()).isEmpty();
@@ -227,7 +257,15 @@ class StreamingIT {
     String ctr = pods.idleContainer("exec-disconnect");
     RemoteCommandSession s = exec(ctr, StreamOptions.withStdin(), "sleep", "4242");
     try {
-      await().atMost(WAIT).until(() -> pods.processes(ctr).contains("sleep 4242"));
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                if (s.errorStream().isEnded()) {
+                  throw new AssertionError("exec ended: " + s.errorStream());
+                }
+                return pods.processes(ctr).contains("sleep 4242");
+              });
     } finally {
       s.close(); // drop the TCP connection, as a killed kubectl does
     }
@@ -287,7 +325,15 @@ class StreamingIT {
       }
       await()
           .atMost(Duration.ofMinutes(3))
-          .until(() -> sessions.stream().allMatch(s -> s.stdout().text().contains("tick-2\n")));
+          .until(
+              () -> {
+                for (RemoteCommandSession s : sessions) {
+                  if (s.errorStream().isEnded()) {
+                    throw new AssertionError("an exec ended early: " + s.errorStream());
+                  }
+                }
+                return sessions.stream().allMatch(s -> s.stdout().text().contains("tick-2\n"));
+              });
 
       // While all fifty stream, the daemon still answers other RPCs.
       assertThat(pods.rt().version(VersionRequest.getDefaultInstance()).getRuntimeName())
@@ -305,7 +351,7 @@ class StreamingIT {
       pods.execSync(ctr, "touch", "/tmp/stop");
       for (RemoteCommandSession s : sessions) {
         assertThat(s.awaitExit(Duration.ofMinutes(2)).exitCode()).isZero();
-        await().atMost(WAIT).until(() -> s.stdout().text().endsWith("done\n"));
+        awaitStdout(s, out -> out.endsWith("done\n"));
       }
     } finally {
       opener.shutdownNow();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,38 @@ class StreamingWebSocketIT {
     return c;
   }
 
+  /**
+   * Waits until {@code done} holds, running {@code eachPoll} before each look; fails at once when
+   * node exited first (the session ended or never opened).
+   */
+  private static void awaitNode(
+      NodeStreamClient c, Predicate<NodeStreamClient> done, Runnable eachPoll) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              if (c.isAlive()) {
+                eachPoll.run();
+              }
+              if (done.test(c)) {
+                return true;
+              }
+              if (!c.isAlive()) {
+                c.awaitExit(WAIT); // all of its output read
+                if (done.test(c)) {
+                  return true;
+                }
+                throw new AssertionError("node exited first: " + c.describe());
+              }
+              return false;
+            });
+  }
+
+  private static void awaitNode(NodeStreamClient c, Predicate<NodeStreamClient> done) {
+    awaitNode(c, done, () -> {});
+  }
+
   /** Waits for the session to end by itself and returns the v4/v5 Status it reported. */
   private static JsonNode statusOf(NodeStreamClient c) throws Exception {
     assertThat(c.awaitExit(WAIT)).as(c.describe()).isZero();
@@ -90,9 +123,9 @@ class StreamingWebSocketIT {
     String ctr = pods.idleContainer("ws-cat");
     NodeStreamClient c = node("exec", pods.exec(ctr, true, false, "cat"), "--stdin");
     c.writeStdin("first line\n");
-    await().atMost(WAIT).until(() -> c.stdout().equals("first line\n"));
+    awaitNode(c, n -> n.stdout().equals("first line\n"));
     c.writeStdin("second line\n");
-    await().atMost(WAIT).until(() -> c.stdout().equals("first line\nsecond line\n"));
+    awaitNode(c, n -> n.stdout().equals("first line\nsecond line\n"));
     c.closeStdin(); // v5: the close frame for stdin; cat reads EOF and exits
     assertThat(statusOf(c).path("status").asText()).isEqualTo("Success");
   }
@@ -127,25 +160,11 @@ class StreamingWebSocketIT {
             "--no-stderr",
             "--size",
             "80x24");
-    await().atMost(WAIT).until(() -> c.stdout().contains("/dev/pts/"));
+    awaitNode(c, n -> n.stdout().contains("/dev/pts/"));
     // The library sent 80x24 as {"height":24,"width":80} on connecting; each line prints the size.
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(300))
-        .until(
-            () -> {
-              c.writeStdin("\n");
-              return c.stdout().contains("24 80");
-            });
+    awaitNode(c, n -> n.stdout().contains("24 80"), () -> c.writeStdin("\n"));
     c.resize(120, 40);
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(300))
-        .until(
-            () -> {
-              c.writeStdin("\n");
-              return c.stdout().contains("40 120");
-            });
+    awaitNode(c, n -> n.stdout().contains("40 120"), () -> c.writeStdin("\n"));
     c.writeStdin("q\n");
     assertThat(statusOf(c).path("status").asText()).isEqualTo("Success");
   }
@@ -163,10 +182,9 @@ class StreamingWebSocketIT {
             "echo started; while read l; do echo \"got:$l\"; done");
     String word = "w" + UUID.randomUUID().toString().substring(0, 8);
     NodeStreamClient c = node("attach", pods.attach(ctr, true), "--stdin");
-    await().atMost(WAIT).until(() -> c.event("open") != null || !c.isAlive());
-    assertThat(c.event("failed")).as(c.describe()).isNull();
+    awaitNode(c, n -> n.event("open") != null);
     c.writeStdin(word + "\n");
-    await().atMost(WAIT).until(() -> c.stdout().contains("got:" + word + "\n"));
+    awaitNode(c, n -> n.stdout().contains("got:" + word + "\n"));
     assertThat(c.stdout()).doesNotContain("started");
   }
 
@@ -189,10 +207,10 @@ class StreamingWebSocketIT {
         .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
 
     NodeStreamClient c = node("portforward", pods.portForward(pod, 8080), "--port", "8080");
-    await().atMost(WAIT).until(() -> c.event("open") != null || !c.isAlive());
-    assertThat(c.event("failed")).as(c.describe()).isNull();
+    awaitNode(c, n -> n.event("open") != null);
+    assertThat(c.event("open")).isEqualTo("v4.channel.k8s.io"); // v5 is exec/attach only
     c.writeData("GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n");
-    await().atMost(WAIT).until(() -> c.received("data").contains(body));
+    awaitNode(c, n -> n.received("data").contains(body));
     assertThat(c.received("data")).startsWith("HTTP/1.").contains(" 200 ");
     assertThat(c.received("error")).isEmpty();
   }
@@ -201,7 +219,7 @@ class StreamingWebSocketIT {
   void clientDisconnectKillsTheExecdProcess() {
     String ctr = pods.idleContainer("ws-disconnect");
     NodeStreamClient c = node("exec", pods.exec(ctr, true, false, "sleep", "4343"), "--stdin");
-    await().atMost(WAIT).until(() -> pods.processes(ctr).contains("sleep 4343"));
+    awaitNode(c, n -> pods.processes(ctr).contains("sleep 4343"));
     c.disconnect();
     assertThat(c.awaitExit(WAIT)).isZero();
     await()

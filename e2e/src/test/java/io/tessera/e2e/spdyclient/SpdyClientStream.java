@@ -22,6 +22,7 @@ public final class SpdyClientStream {
   private final Map<String, String> headers;
   private final StreamBuffer received = new StreamBuffer();
   private final CompletableFuture<SpdyClientStream> replied = new CompletableFuture<>();
+  private volatile String invalidFrame;
 
   SpdyClientStream(Channel channel, int id, Map<String, String> headers) {
     this.channel = channel;
@@ -76,9 +77,20 @@ public final class SpdyClientStream {
     received.end("fin");
   }
 
+  void onInvalidFrame(String what) {
+    invalidFrame = what;
+  }
+
   void onReset(SpdyStreamStatus status) {
+    String why =
+        invalidFrame == null
+            ? "reset by server: " + status
+            : "reset by this client's session handler ("
+                + status
+                + ") after the server sent "
+                + invalidFrame;
     replied.completeExceptionally(
-        new IllegalStateException("stream " + id + " " + headers + " reset by server: " + status));
+        new IllegalStateException("stream " + id + " " + headers + " " + why));
     received.end("reset " + status);
   }
 

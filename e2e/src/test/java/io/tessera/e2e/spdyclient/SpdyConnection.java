@@ -269,10 +269,31 @@ public final class SpdyConnection implements AutoCloseable {
       protocol = chosen;
       ChannelPipeline p = ctx.pipeline();
       p.addAfter(ctx.name(), "spdy-codec", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
-      p.addAfter("spdy-codec", "spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, false));
+      p.addAfter("spdy-codec", "spdy-check", new InvalidFrames());
+      p.addAfter("spdy-check", "spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, false));
       p.addAfter("spdy-session", "streams", new StreamRouter());
       p.remove("refused");
       upgraded.complete(SpdyConnection.this);
+    }
+  }
+
+  /**
+   * Notes frames the codec decoded as invalid (e.g. a SYN_REPLY whose header block is empty or does
+   * not decompress): the session handler then resets the stream itself, and the stream's error
+   * should say that the server's frame was at fault rather than that the server reset it.
+   */
+  private final class InvalidFrames extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof SpdyHeadersFrame h && h.isInvalid()) {
+        SpdyClientStream stream = streams.get(h.streamId());
+        if (stream != null) {
+          stream.onInvalidFrame(
+              h.getClass().getSimpleName().replace("Default", "")
+                  + " with an invalid header block (empty or not decodable)");
+        }
+      }
+      ctx.fireChannelRead(msg);
     }
   }
 

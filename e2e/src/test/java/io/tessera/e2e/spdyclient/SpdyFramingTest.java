@@ -215,6 +215,24 @@ class SpdyFramingTest {
   }
 
   @Test
+  void aSynReplyWithoutAHeaderBlockIsRejected() {
+    SpdyConnection conn =
+        upgraded("http://127.0.0.1:1/exec/t", RemoteCommandSession.PROTOCOLS, "v4.channel.k8s.io");
+    CompletableFuture<RemoteCommandSession> started =
+        RemoteCommandSession.start(conn, StreamOptions.outputOnly());
+    SpdySynStreamFrame syn = onlySyn();
+    // Netty encodes a reply with no headers as a zero-length header block; SPDY/3 wants at least
+    // the (compressed) pair count, and neither Netty's decoder nor Go's framer accepts it.
+    peerSends(new DefaultSpdySynReplyFrame(syn.streamId()));
+    assertThatThrownBy(started::join)
+        .hasMessageContaining(
+            "after the server sent SpdySynReplyFrame with an invalid header block");
+    assertThat(sentFrames())
+        .singleElement()
+        .isInstanceOf(io.netty.handler.codec.spdy.SpdyRstStreamFrame.class);
+  }
+
+  @Test
   void execWithoutTtyOpensStderrAndNoResize() {
     SpdyConnection conn =
         upgraded("http://127.0.0.1:1/exec/t", RemoteCommandSession.PROTOCOLS, "v4.channel.k8s.io");
