@@ -223,6 +223,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     String chosenProtocol = protocol;
     List<Integer> forwardPorts = ports;
+    // In place before the handshake, whose listener may run at once and start writing.
+    ChannelPipeline p = ctx.pipeline();
+    p.replace(this, "ws-aggregator", new WebSocketFrameAggregator(MAX_WS_MESSAGE));
+    p.addAfter("ws-aggregator", "ws-channels", channels);
     handshaker
         .handshake(ctx.channel(), req)
         .addListener(
@@ -241,9 +245,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                                   channels, (StreamRequest.PortForward) request, forwardPorts)
                           : () -> remoteCommandOverWebSocket(channels, request, chosenProtocol));
             });
-    ChannelPipeline p = ctx.pipeline();
-    p.replace(this, "ws-aggregator", new WebSocketFrameAggregator(MAX_WS_MESSAGE));
-    p.addAfter("ws-aggregator", "ws-channels", channels);
     LOG.debug("{} upgraded to WebSocket with {}", request.route(), protocol);
   }
 

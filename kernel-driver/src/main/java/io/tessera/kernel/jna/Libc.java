@@ -43,4 +43,36 @@ interface Libc extends Library {
   int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
 
   String strerror(int errnum);
+
+  int posix_openpt(int flags) throws LastErrorException;
+
+  int grantpt(int fd) throws LastErrorException;
+
+  int unlockpt(int fd) throws LastErrorException;
+
+  int ptsname_r(int fd, byte[] buf, NativeLong buflen);
+
+  NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+
+  NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+
+  int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
+
+  int pipe2(int[] fds, int flags) throws LastErrorException;
+
+  int kill(int pid, int sig) throws LastErrorException;
+
+  int connect(int fd, Pointer addr, int addrlen) throws LastErrorException;
+
+  NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+  NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+  int shutdown(int fd, int how) throws LastErrorException;
+
+  int tcgetattr(int fd, Pointer termios) throws LastErrorException;
+
+  int tcsetattr(int fd, int optionalActions, Pointer termios) throws LastErrorException;
+
+  void cfmakeraw(Pointer termios);
 }

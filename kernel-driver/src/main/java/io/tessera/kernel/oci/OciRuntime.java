@@ -67,6 +67,14 @@ public interface OciRuntime {
   ExecResult exec(String id, Process process, Duration timeout);
 
   /**
+   * The command line that runs the process described by {@code processFile} (a runtime-spec
+   * process.json) in the running container in the foreground, with the caller's stdio, writing the
+   * process's host pid to {@code pidFile}; the command's exit code is the process's (128 + n for a
+   * signal). For callers that stream the process's stdio themselves.
+   */
+  List<String> execCommandLine(String id, Path processFile, Path pidFile);
+
+  /**
    * Applies new resource limits, given as runtime-spec {@code linux.resources} JSON, to a running
    * container.
    */

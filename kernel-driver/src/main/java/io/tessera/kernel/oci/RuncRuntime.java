@@ -261,6 +261,7 @@ public final class RuncRuntime implements OciRuntime {
    * The command line of {@code runc exec} for a process.json, for callers that stream the process's
    * stdio themselves (exec and attach over the streaming server).
    */
+  @Override
   public List<String> execCommandLine(String id, Path processFile, Path pidFile) {
     ContainerIds.validate(id);
     List<String> argv = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.tessera.kernel.oci.ExecResult;
 import io.tessera.kernel.oci.ExitWatcher;
 import io.tessera.kernel.oci.MonitorOptions;
 import io.tessera.kernel.oci.OciRuntime;
+import io.tessera.kernel.oci.RuncRuntime;
 import io.tessera.kernel.oci.RuntimeState;
 import io.tessera.kernel.oci.spec.OciSpecs;
 import io.tessera.kernel.oci.spec.Spec;
@@ -594,6 +595,74 @@ public final class Containers implements PodSandboxes.ContainerReaper, AutoClose
     }
     Spec spec = SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class);
     return runtime(c).exec(c.id(), OciSpecs.execProcess(spec.process(), cmd), timeout);
+  }
+
+  /**
+   * The container a streaming exec or attach targets, which must be running.
+   *
+   * @param what the operation, for messages (e.g. "Exec")
+   * @throws NotFoundException no such container
+   * @throws FailedPreconditionException it is not running
+   */
+  public Container requireRunning(String idOrPrefix, String what) {
+    Container c;
+    try {
+      c = store.get(idOrPrefix);
+    } catch (NotFoundException e) {
+      throw new NotFoundException(what + ": container " + idOrPrefix + " not found", e);
+    }
+    if (c.state() != ContainerState.RUNNING) {
+      throw new FailedPreconditionException(
+          what + " " + c.id() + ": container is " + c.state() + ", not RUNNING");
+    }
+    return c;
+  }
+
+  /**
+   * The runtime-spec process for running {@code cmd} in {@code c}: the container's own process
+   * (user, environment, capabilities, working directory) with other arguments, on a terminal if
+   * {@code tty} (then with TERM=xterm unless the container sets TERM, as kubectl users expect).
+   */
+  public io.tessera.kernel.oci.spec.Process execProcess(
+      Container c, List<String> cmd, boolean tty) {
+    if (cmd.isEmpty()) {
+      throw new InvalidArgumentException("exec in container " + c.id() + ": cmd is empty");
+    }
+    Spec spec = SpecJson.read(c.facts().bundleDir().resolve("config.json"), Spec.class);
+    io.tessera.kernel.oci.spec.Process p = OciSpecs.execProcess(spec.process(), cmd);
+    if (tty) {
+      p.terminal(true);
+      List<String> env = p.env() == null ? List.of() : p.env();
+      if (env.stream().noneMatch(e -> e.startsWith("TERM="))) {
+        List<String> withTerm = new java.util.ArrayList<>(env);
+        withTerm.add("TERM=xterm");
+        p.env(withTerm);
+      }
+    }
+    return p;
+  }
+
+  /** The OCI runtime's foreground exec command line for {@code c} (see OciRuntime). */
+  public List<String> execCommandLine(Container c, Path processFile, Path pidFile) {
+    return runtime(c).execCommandLine(c.id(), processFile, pidFile);
+  }
+
+  /** conmon's attach socket of {@code c} (SOCK_SEQPACKET). */
+  public Path attachSocket(Container c) {
+    return state.attach().resolve(RuncRuntime.attachUuid(c.id())).resolve("attach");
+  }
+
+  /** conmon's control fifo of {@code c} (resize, log reopen). */
+  public Path controlFifo(Container c) {
+    return c.facts().bundleDir().resolve("ctl");
+  }
+
+  /**
+   * Completes with the exit code of {@code c}'s main process, as conmon reports it through the exit
+   * watcher (at once if it already exited). Never completes exceptionally.
+   */
+  public CompletableFuture<Integer> exitOf(Container c) {
+    return exitFuture(c.id()).thenApply(code -> code);
   }
 
   /**

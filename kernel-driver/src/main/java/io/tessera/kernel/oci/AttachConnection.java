@@ -1,0 +1,166 @@
+package io.tessera.kernel.oci;
+
+import io.tessera.kernel.errors.FailedPreconditionException;
+import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.jna.Errno;
+import io.tessera.kernel.jna.LibcSys;
+import io.tessera.kernel.jna.LibcUnixSockets;
+import io.tessera.kernel.jna.SyscallException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A client connection to conmon's attach socket (SOCK_SEQPACKET): packets of container output come
+ * in ({@link AttachPacket}), raw stdin bytes go out, and shutting down the output tells conmon the
+ * client's stdin ended (conmon then closes the container's stdin unless it was started with
+ * --leave-stdin-open).
+ *
+ * <p>Thread-safe: one receiver and one sender may run concurrently with {@link #close()}, which
+ * wakes a blocked receive (shutdown(2)) and releases the fd once no call is in flight, so the fd
+ * number is never reused under a blocked call. Idempotent close.
+ */
+public final class AttachConnection implements AutoCloseable {
+  private final int fd;
+  private final Path path;
+  private final Object lock = new Object();
+  private final byte[] buf = new byte[AttachPacket.MAX_PACKET + 1];
+  private int inFlight;
+  private boolean closed;
+  private boolean released;
+
+  private AttachConnection(int fd, Path path) {
+    this.fd = fd;
+    this.path = path;
+  }
+
+  /**
+   * Connects to the attach socket at {@code socket}.
+   *
+   * @throws FailedPreconditionException nobody listens there (conmon is gone: the container ended)
+   * @throws InternalException any other failure
+   */
+  public static AttachConnection connect(Path socket) {
+    try {
+      return new AttachConnection(LibcUnixSockets.connectSeqpacket(socket.toString()), socket);
+    } catch (SyscallException e) {
+      if (e.errno() == Errno.ENOENT || e.errno() == 111) {
+        throw new FailedPreconditionException(
+            "attach socket " + socket + ": conmon is not listening (" + e.getMessage() + ")", e);
+      }
+      throw new InternalException("connect to attach socket " + socket + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new InternalException("connect to attach socket " + socket + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits for the next packet; empty at the end (conmon closed the socket, or this connection was
+   * closed). One receiver at a time.
+   */
+  public Optional<AttachPacket> receive() throws IOException {
+    if (!enter()) {
+      return Optional.empty();
+    }
+    try {
+      while (true) {
+        int n = LibcUnixSockets.recv(fd, buf);
+        if (n <= 0) {
+          return Optional.empty();
+        }
+        try {
+          return Optional.of(AttachPacket.parse(buf, n));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("attach socket " + path + ": " + e.getMessage(), e);
+        }
+      }
+    } catch (SyscallException e) {
+      if (isClosed()) {
+        return Optional.empty();
+      }
+      throw new IOException("receive from attach socket " + path + ": " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Sends {@code len} bytes of stdin, in packets conmon's buffer can take. */
+  public void send(byte[] data, int off, int len) throws IOException {
+    if (!enter()) {
+      throw new IOException("attach connection to " + path + " is closed");
+    }
+    try {
+      // conmon reads each packet into its fixed connection buffer; 8 KiB packets fit it.
+      int chunk = 8192;
+      for (int o = off; o < off + len; o += chunk) {
+        int n = Math.min(chunk, off + len - o);
+        LibcUnixSockets.send(fd, java.util.Arrays.copyOfRange(data, o, o + n), n);
+      }
+    } catch (SyscallException e) {
+      throw new IOException("send to attach socket " + path + ": " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  /** Tells conmon that this client's stdin ended (shutdown SHUT_WR). Output keeps coming. */
+  public void shutdownOutput() {
+    if (!enter()) {
+      return;
+    }
+    try {
+      LibcUnixSockets.shutdown(fd, LibcUnixSockets.SHUT_WR);
+    } catch (SyscallException e) {
+      throw new InternalException("shut down stdin of " + path + ": " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private boolean enter() {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      inFlight++;
+      return true;
+    }
+  }
+
+  private void exit() {
+    synchronized (lock) {
+      inFlight--;
+      releaseIfIdle();
+    }
+  }
+
+  private void releaseIfIdle() {
+    if (closed && inFlight == 0 && !released) {
+      released = true;
+      LibcSys.closeQuietly(fd);
+    }
+  }
+
+  /** Detaches: wakes a blocked receive, then releases the socket. The container keeps running. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        LibcUnixSockets.shutdown(fd, LibcUnixSockets.SHUT_RDWR);
+      } catch (SyscallException e) {
+        // The fd is still ours; closing it below releases it either way.
+      }
+      releaseIfIdle();
+    }
+  }
+}
