@@ -223,7 +223,11 @@ public final class SpdyConnection implements AutoCloseable {
   /** Closes the TCP connection at once; idempotent. */
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    // Netty's SpdySessionHandler turns a close into GOAWAY and waits for the active streams to
+    // finish; a disconnect must not wait, so the close starts below it, at the first handler.
+    ChannelHandlerContext first = channel.pipeline().firstContext();
+    (first == null ? channel.close() : first.close())
+        .awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

@@ -233,6 +233,23 @@ class SpdyFramingTest {
   }
 
   @Test
+  void closeDropsTheConnectionAtOnceWhileStreamsAreOpen() {
+    SpdyConnection conn =
+        upgraded("http://127.0.0.1:1/exec/t", RemoteCommandSession.PROTOCOLS, "v4.channel.k8s.io");
+    CompletableFuture<RemoteCommandSession> started =
+        RemoteCommandSession.start(conn, StreamOptions.outputOnly());
+    while (!started.isDone()) {
+      peerSends(reply(onlySyn().streamId()));
+    }
+    RemoteCommandSession session = started.join();
+    session.close(); // no GOAWAY and no waiting for the streams, as when kubectl is killed
+    assertThat(client.isOpen()).isFalse();
+    assertThat(session.closed()).isCompleted();
+    assertThat(session.errorStream().ended()).isCompletedWithValue("connection closed");
+    assertThat(sentFrames()).isEmpty();
+  }
+
+  @Test
   void execWithoutTtyOpensStderrAndNoResize() {
     SpdyConnection conn =
         upgraded("http://127.0.0.1:1/exec/t", RemoteCommandSession.PROTOCOLS, "v4.channel.k8s.io");
