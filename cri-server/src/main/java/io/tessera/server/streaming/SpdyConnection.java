@@ -189,6 +189,10 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
       s.outClosed = true;
     }
     SpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
+    // Never an empty header block: Netty encodes no headers as zero bytes, which Go's spdy framer
+    // (spdystream, used by kubectl) cannot parse (it fails the whole connection) and Netty's
+    // decoder marks invalid. SPDY/3's HTTP layering puts :status and :version in a reply.
+    reply.headers().set(":status", "200").set(":version", "HTTP/1.1");
     ctx.writeAndFlush(reply);
     listener.onStream(s);
   }

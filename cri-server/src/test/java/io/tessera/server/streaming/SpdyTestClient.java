@@ -118,6 +118,14 @@ final class SpdyTestClient extends ChannelInboundHandlerAdapter {
 
   /** Opens a stream with these headers; returns its id once the server replied. */
   int open(Map<String, String> headers) throws Exception {
+    int id = openUnanswered(headers);
+    // client-go waits for each stream's reply before it opens the next.
+    replies.get(id).get(30, TimeUnit.SECONDS);
+    return id;
+  }
+
+  /** Opens a stream without waiting for the server's reply. */
+  int openUnanswered(Map<String, String> headers) throws Exception {
     int id = nextId.getAndAdd(2);
     data.put(id, new ByteArrayOutputStream());
     fin.put(id, new CompletableFuture<>());
@@ -162,7 +170,14 @@ final class SpdyTestClient extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof SpdySynReplyFrame r) {
-        replies.get(r.streamId()).complete(null);
+        if (r.isInvalid()) {
+          replies
+              .get(r.streamId())
+              .completeExceptionally(
+                  new IllegalStateException("invalid SYN_REPLY header block: " + r));
+        } else {
+          replies.get(r.streamId()).complete(null);
+        }
       } else if (msg instanceof SpdyDataFrame d) {
         int n = d.content().readableBytes();
         synchronized (this) {

@@ -498,7 +498,7 @@ class StreamingServerIT {
   void spdyPortForwardRefusesAStreamWithoutPort() throws Exception {
     SpdyTestClient c =
         spdy(url(new StreamRequest.PortForward("p1", List.of())), true, "portforward.k8s.io");
-    int s = c.open(Map.of("streamType", "data", "requestID", "0"));
+    int s = c.openUnanswered(Map.of("streamType", "data", "requestID", "0"));
     await().atMost(WAIT).until(() -> c.resets.containsKey(s));
   }
 
