@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.tessera.cri.v1.AttachRequest;
 import io.tessera.cri.v1.ContainerFilter;
+import io.tessera.cri.v1.ContainerState;
+import io.tessera.cri.v1.ContainerStatusRequest;
+import io.tessera.cri.v1.ExecRequest;
 import io.tessera.cri.v1.ListContainersRequest;
+import io.tessera.cri.v1.PortForwardRequest;
+import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.VersionRequest;
 import io.tessera.e2e.spdyclient.ExitStatus;
 import io.tessera.e2e.spdyclient.PortForwardSession;
@@ -306,6 +314,73 @@ class StreamingIT {
     assertThatThrownBy(() -> RemoteCommandSession.open(unknown, StreamOptions.outputOnly()))
         .isInstanceOfSatisfying(
             UpgradeFailedException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  private static Status.Code codeOf(Runnable rpc) {
+    try {
+      rpc.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void requestsThatCannotStreamGetNoUrl() {
+    StreamingPods.Pod pod = pods.runPod("refused");
+    String running = pods.runContainer(pod, "idle", false, "sleep", "100000");
+    String exited = pods.runContainer(pod, "done", false, "true");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                pods.rt()
+                        .containerStatus(
+                            ContainerStatusRequest.newBuilder().setContainerId(exited).build())
+                        .getStatus()
+                        .getState()
+                    == ContainerState.CONTAINER_EXITED);
+
+    ExecRequest.Builder exec = ExecRequest.newBuilder().setContainerId(running).addCmd("true");
+    assertThat(
+            codeOf(
+                () ->
+                    pods.rt()
+                        .exec(exec.clone().setTty(true).setStdout(true).setStderr(true).build())))
+        .as("tty with stderr")
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(codeOf(() -> pods.rt().exec(exec.clone().build())))
+        .as("no stream at all")
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(
+            codeOf(
+                () -> pods.rt().exec(exec.clone().setContainerId(exited).setStdout(true).build())))
+        .as("exited container")
+        .isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(
+            codeOf(
+                () ->
+                    pods.rt()
+                        .attach(
+                            AttachRequest.newBuilder()
+                                .setContainerId("0".repeat(64))
+                                .setStdout(true)
+                                .build())))
+        .as("unknown container")
+        .isEqualTo(Status.Code.NOT_FOUND);
+
+    pods.rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.id()).build());
+    assertThat(
+            codeOf(
+                () ->
+                    pods.rt()
+                        .portForward(
+                            PortForwardRequest.newBuilder()
+                                .setPodSandboxId(pod.id())
+                                .addPort(8080)
+                                .build())))
+        .as("stopped pod")
+        .isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
   @Test
