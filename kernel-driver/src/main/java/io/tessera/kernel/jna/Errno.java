@@ -9,6 +9,8 @@ public final class Errno {
   public static final int ENOENT = 2;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
+  public static final int ENXIO = 6;
   public static final int EBADF = 9;
   public static final int EAGAIN = 11;
   public static final int ENOMEM = 12;
@@ -22,6 +24,8 @@ public final class Errno {
   public static final int ENOSYS = 38;
   public static final int ENOTEMPTY = 39;
   public static final int EOPNOTSUPP = 95;
+  public static final int ENOTCONN = 107;
+  public static final int ECONNREFUSED = 111;
 
   private static final Map<Integer, String> NAMES =
       Map.ofEntries(
@@ -29,6 +33,8 @@ public final class Errno {
           Map.entry(ENOENT, "ENOENT"),
           Map.entry(ESRCH, "ESRCH"),
           Map.entry(EINTR, "EINTR"),
+          Map.entry(EIO, "EIO"),
+          Map.entry(ENXIO, "ENXIO"),
           Map.entry(EBADF, "EBADF"),
           Map.entry(EAGAIN, "EAGAIN"),
           Map.entry(ENOMEM, "ENOMEM"),
@@ -41,7 +47,9 @@ public final class Errno {
           Map.entry(ENAMETOOLONG, "ENAMETOOLONG"),
           Map.entry(ENOSYS, "ENOSYS"),
           Map.entry(ENOTEMPTY, "ENOTEMPTY"),
-          Map.entry(EOPNOTSUPP, "EOPNOTSUPP"));
+          Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
+          Map.entry(ENOTCONN, "ENOTCONN"),
+          Map.entry(ECONNREFUSED, "ECONNREFUSED"));
 
   private Errno() {}
 

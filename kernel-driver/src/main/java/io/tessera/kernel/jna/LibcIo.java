@@ -15,12 +15,6 @@ public final class LibcIo {
   public static final short POLLERR = 0x8;
   public static final short POLLHUP = 0x10;
 
-  /** errno of a read on a pty master whose slave side is closed by everyone. */
-  public static final int EIO = 5;
-
-  /** errno of a non-blocking open(2) of a fifo for writing that has no reader. */
-  public static final int ENXIO = 6;
-
   private LibcIo() {}
 
   /**

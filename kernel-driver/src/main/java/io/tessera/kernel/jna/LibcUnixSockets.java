@@ -96,7 +96,7 @@ public final class LibcUnixSockets {
     try {
       Libc.INSTANCE.shutdown(fd, how);
     } catch (LastErrorException e) {
-      if (e.getErrorCode() != 107) {
+      if (e.getErrorCode() != Errno.ENOTCONN) {
         throw Errno.failure("shutdown(" + fd + ", " + how + ")", e);
       }
     }

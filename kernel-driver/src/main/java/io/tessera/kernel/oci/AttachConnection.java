@@ -44,7 +44,7 @@ public final class AttachConnection implements AutoCloseable {
     try {
       return new AttachConnection(LibcUnixSockets.connectSeqpacket(socket.toString()), socket);
     } catch (SyscallException e) {
-      if (e.errno() == Errno.ENOENT || e.errno() == 111) {
+      if (e.errno() == Errno.ENOENT || e.errno() == Errno.ECONNREFUSED) {
         throw new FailedPreconditionException(
             "attach socket " + socket + ": conmon is not listening (" + e.getMessage() + ")", e);
       }
@@ -63,16 +63,14 @@ public final class AttachConnection implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      while (true) {
-        int n = LibcUnixSockets.recv(fd, buf);
-        if (n <= 0) {
-          return Optional.empty();
-        }
-        try {
-          return Optional.of(AttachPacket.parse(buf, n));
-        } catch (IllegalArgumentException e) {
-          throw new IOException("attach socket " + path + ": " + e.getMessage(), e);
-        }
+      int n = LibcUnixSockets.recv(fd, buf);
+      if (n <= 0) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(AttachPacket.parse(buf, n));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("attach socket " + path + ": " + e.getMessage(), e);
       }
     } catch (SyscallException e) {
       if (isClosed()) {

@@ -1,6 +1,7 @@
 package io.tessera.kernel.tty;
 
 import io.tessera.kernel.errors.InternalException;
+import io.tessera.kernel.jna.Errno;
 import io.tessera.kernel.jna.LibcIo;
 import io.tessera.kernel.jna.LibcSys;
 import io.tessera.kernel.jna.LibcTty;
@@ -173,7 +174,7 @@ public final class PtyMaster implements AutoCloseable {
       System.arraycopy(buf, 0, b, off, n);
       return n;
     } catch (SyscallException e) {
-      if (e.errno() == LibcIo.EIO) {
+      if (e.errno() == Errno.EIO) {
         // Linux reports EIO on the master once the last slave fd is closed: end of output.
         return -1;
       }
