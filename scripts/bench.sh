@@ -36,6 +36,8 @@ cs=$work/c   # containerd
 reg=$work/reg
 img=$work/img
 bridges=(tbench0 cbench0)
+# Pods get cgroup parents under this (as kubelet's /kubepods/...); removed at the end.
+cgroot=$(basename "$work")
 pids=()
 run_containerd_existed=0
 [[ -e /run/containerd ]] && run_containerd_existed=1
@@ -72,6 +74,11 @@ cleanup() {
   # Mounts under our dirs (overlay rootfs, shm, pinned namespaces), deepest first.
   awk -v w="$work" '$5 == w || index($5, w "/") == 1 {print $5}' /proc/self/mountinfo \
     | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  # runc removes a container's own cgroup; the pod-level dirs above it are the parent's owner's
+  # (kubelet's in a cluster, ours here).
+  for c in /sys/fs/cgroup/*/"$cgroot"; do
+    [[ -d $c ]] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
   for b in "${bridges[@]}"; do
     ip link show "$b" >/dev/null 2>&1 && ip link delete "$b"
   done
@@ -269,7 +276,7 @@ set +e
 mvn -B --no-transfer-progress -pl e2e -am verify -Pbench \
   -DskipTests=false -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SideBySideBench -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
-  -Dbench.quick="$QUICK" \
+  -Dbench.quick="$QUICK" -Dbench.cgroupRoot="/$cgroot" \
   -Dbench.image="$image" -Dbench.pauseImage="$pause" \
   -Dbench.json="$out/bench.json" -Dbench.work="$work/bench" \
   -Dbench.tessera.socket="$ts/run/tessera.sock" -Dbench.tessera.pid="$tpid" \

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * What one run of {@link SideBySideBench} does, from the system properties scripts/bench.sh passes.
  *
+ * @param cgroupRoot cgroupfs path under which each pod gets its cgroup parent, as kubelet's {@code
+ *     /kubepods/besteffort/pod<uid>}
  * @param latencyPods pods started one after another for start latency; they stay up and are the
  *     smaller of the two overhead points
  * @param throughputPods pods started with {@code inFlight} concurrent starts, measured
@@ -23,6 +25,7 @@ record BenchSettings(
     String pauseImage,
     Path json,
     Path work,
+    String cgroupRoot,
     List<RuntimeUnderTest> runtimes,
     int warmupPods,
     int latencyPods,
@@ -50,6 +53,7 @@ record BenchSettings(
         required("bench.pauseImage"),
         Path.of(required("bench.json")),
         Path.of(required("bench.work")),
+        required("bench.cgroupRoot"),
         runtimes,
         quick ? 3 : 5,
         quick ? 20 : 100,

@@ -48,12 +48,18 @@ final class PodRunner {
   private final CriClient client;
   private final String image;
   private final Path logDir;
+  private final String cgroupParentRoot;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
 
-  PodRunner(CriClient client, String image, Path logDir) {
+  /**
+   * @param cgroupParentRoot each pod's cgroup parent is {@code <root>/pod<uid>}, as kubelet sends
+   *     (containerd 1.6 cannot give pod stats without one)
+   */
+  PodRunner(CriClient client, String image, Path logDir, String cgroupParentRoot) {
     this.client = client;
     this.image = image;
     this.logDir = logDir;
+    this.cgroupParentRoot = cgroupParentRoot;
   }
 
   /** A started pod and how long its start took. */
@@ -176,16 +182,15 @@ final class PodRunner {
             .setPid(NamespaceMode.CONTAINER)
             .setIpc(NamespaceMode.POD)
             .build();
+    String uid = UUID.randomUUID().toString();
     return PodSandboxConfig.newBuilder()
         .setMetadata(
-            PodSandboxMetadata.newBuilder()
-                .setName(name)
-                .setNamespace(BENCH_NAMESPACE)
-                .setUid(UUID.randomUUID().toString()))
+            PodSandboxMetadata.newBuilder().setName(name).setNamespace(BENCH_NAMESPACE).setUid(uid))
         .setHostname(name)
         .setLogDirectory(logDir.resolve(name).toString())
         .setLinux(
             LinuxPodSandboxConfig.newBuilder()
+                .setCgroupParent(cgroupParentRoot + "/pod" + uid.replace("-", "_"))
                 .setSecurityContext(
                     LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns)))
         .build();
