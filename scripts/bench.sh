@@ -14,7 +14,8 @@
 #      (containers, mounts, bridges) and deletes every file it made.
 #
 # Environment: QUICK=1 (subset, ~5 min), BENCH_JFR=1 (record tessera with JFR into
-# bench-results/tessera.jfr), BENCH_OUT (results dir, default ./bench-results).
+# bench-results/tessera.jfr), BENCH_ONLY=tessera,containerd,density (parts to run; default all),
+# BENCH_OUT (results dir, default ./bench-results).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 repo=$(pwd)
@@ -276,7 +277,7 @@ set +e
 mvn -B --no-transfer-progress -pl e2e -am verify -Pbench \
   -DskipTests=false -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SideBySideBench -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
-  -Dbench.quick="$QUICK" -Dbench.cgroupRoot="/$cgroot" \
+  -Dbench.quick="$QUICK" -Dbench.only="${BENCH_ONLY:-}" -Dbench.cgroupRoot="/$cgroot" \
   -Dbench.image="$image" -Dbench.pauseImage="$pause" \
   -Dbench.json="$out/bench.json" -Dbench.work="$work/bench" \
   -Dbench.tessera.socket="$ts/run/tessera.sock" -Dbench.tessera.pid="$tpid" \

@@ -2,12 +2,15 @@ package io.tessera.e2e.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one run of {@link SideBySideBench} does, from the system properties scripts/bench.sh passes.
  *
  * @param cgroupRoot cgroupfs path under which each pod gets its cgroup parent, as kubelet's {@code
  *     /kubepods/besteffort/pod<uid>}
+ * @param only parts to run ({@code containerd}, {@code tessera}, {@code density}); empty for all
  * @param latencyPods pods started one after another for start latency; they stay up and are the
  *     smaller of the two overhead points
  * @param throughputPods pods started with {@code inFlight} concurrent starts, measured
@@ -27,6 +30,7 @@ record BenchSettings(
     Path work,
     String cgroupRoot,
     List<RuntimeUnderTest> runtimes,
+    Set<String> only,
     int warmupPods,
     int latencyPods,
     int throughputPods,
@@ -55,16 +59,23 @@ record BenchSettings(
         Path.of(required("bench.work")),
         required("bench.cgroupRoot"),
         runtimes,
-        quick ? 3 : 5,
-        quick ? 20 : 100,
-        quick ? 40 : 200,
+        Set.of(System.getProperty("bench.only", "").split(",")).stream()
+            .filter(x -> !x.isBlank())
+            .collect(Collectors.toSet()),
+        quick ? 2 : 5,
+        quick ? 10 : 100,
+        quick ? 20 : 200,
         10,
-        quick ? 100 : 500,
+        quick ? 50 : 500,
         quick ? 5 : 20,
-        quick ? 100 : 100,
-        quick ? 200 : 1000,
+        quick ? 50 : 100,
+        quick ? 100 : 1000,
         2_000_000_000L,
         2L << 30);
+  }
+
+  boolean selected(String part) {
+    return only.isEmpty() || only.contains(part);
   }
 
   static String required(String key) {
