@@ -15,7 +15,8 @@
 #
 # Environment: QUICK=1 (subset, ~5 min), BENCH_JFR=1 (record tessera with JFR into
 # bench-results/tessera.jfr), BENCH_ONLY=tessera,containerd,density (parts to run; default all),
-# BENCH_OUT (results dir, default ./bench-results).
+# BENCH_TESSERA_OPTS (tessera's JVM flags instead of bin/tessera's), BENCH_OUT (results dir,
+# default ./bench-results).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 repo=$(pwd)
@@ -201,7 +202,8 @@ log_level = "info"
 conf_dir = "$ts/net.d"
 bin_dirs = ["/usr/lib/cni"]
 EOF
-topts="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xshare:auto"
+# bin/tessera's default JVM flags; BENCH_TESSERA_OPTS replaces them (to try other settings).
+topts=${BENCH_TESSERA_OPTS:-"-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xshare:auto"}
 if [[ ${BENCH_JFR:-0} == 1 ]]; then
   topts+=" -XX:StartFlightRecording=filename=$out/tessera.jfr,settings=profile,dumponexit=true"
 fi

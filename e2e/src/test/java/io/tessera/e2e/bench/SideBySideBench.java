@@ -317,13 +317,22 @@ class SideBySideBench {
       System.err.println("bench: " + name + " " + rpc + ": " + e.getStatus());
       return;
     }
+    // containerd 1.6's ListPodSandboxStats takes seconds per call at density: the p50 is of
+    // listCalls calls or of those that fit in 60 s, at least 3; the count is reported.
     List<Long> times = new ArrayList<>();
+    long began = System.nanoTime();
     for (int i = 0; i < settings.listCalls(); i++) {
+      if (i >= 3 && System.nanoTime() - began > 60_000_000_000L) {
+        break;
+      }
       long t = System.nanoTime();
       call.get();
       times.add(System.nanoTime() - t);
     }
     report.put(name, "list_dense", rpc + "_p50_ms", new Percentiles(times).millis(50));
+    if (times.size() < settings.listCalls()) {
+      report.put(name, "list_dense", rpc + "_calls", times.size());
+    }
   }
 
   /** The p50 of each of the three calls of a start, to see which one costs. */
