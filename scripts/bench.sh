@@ -84,6 +84,13 @@ cleanup() {
   for b in "${bridges[@]}"; do
     ip link show "$b" >/dev/null 2>&1 && ip link delete "$b"
   done
+  # Pods that never got their CNI DEL leave the bridge plugin's masquerade rule (POSTROUTING,
+  # commented with the network name) and its per-pod chain.
+  iptables -t nat -S POSTROUTING 2>/dev/null | grep -F 'name: \"bench-' | while read -r rule; do
+    chain=${rule##* -j }
+    eval "iptables -t nat ${rule/-A /-D }" 2>/dev/null
+    iptables -t nat -F "$chain" 2>/dev/null && iptables -t nat -X "$chain" 2>/dev/null
+  done
   rm -rf --one-file-system "$work"
   # containerd 1.6 puts shim sockets in /run/containerd/s whatever its state dir: remove what it
   # created if the dir was not there before.
