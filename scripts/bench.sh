@@ -14,14 +14,15 @@
 #      (containers, mounts, bridges) and deletes every file it made.
 #
 # Environment: QUICK=1 (subset, ~5 min), BENCH_JFR=1 (record tessera with JFR into
-# bench-results/tessera.jfr), BENCH_ONLY=tessera,containerd,density (parts to run; default all),
+# target/bench-results/tessera.jfr), BENCH_ONLY=tessera,containerd,density (parts to run; default all),
 # BENCH_TESSERA_OPTS (tessera's JVM flags instead of bin/tessera's), BENCH_OUT (results dir,
-# default ./bench-results).
+# default ./target/bench-results).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 repo=$(pwd)
 QUICK=${QUICK:-0}
-out=${BENCH_OUT:-$repo/bench-results}
+# Under target/ (ignored by git, removed by mvn clean): copy results you want to keep.
+out=${BENCH_OUT:-$repo/target/bench-results}
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "bench: must run as root (starts container runtimes)" >&2
