@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Tessera needs on a node (and, with --test, the ones its tests need).
+# Installs the Debian packages Tessera needs on a node (and, with --test, the ones its tests need;
+# with --bench, also containerd for the side-by-side benchmark, which CI never installs).
 # Idempotent and quiet: when every package is present it prints nothing and touches nothing.
 set -euo pipefail
 
 RUNTIME_PKGS=(runc crun conmon catatonit containernetworking-plugins iptables iproute2 util-linux e2fsprogs)
 BUILD_PKGS=(openjdk-17-jdk-headless maven make)
 TEST_PKGS=(docker-registry skopeo umoci busybox-static apache2-utils xfsprogs)
+BENCH_PKGS=(containerd)
 
 want=("${RUNTIME_PKGS[@]}" "${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
   want+=("${TEST_PKGS[@]}")
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  want+=("${TEST_PKGS[@]}" "${BENCH_PKGS[@]}")
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
