@@ -210,12 +210,17 @@ log_level = "info"
 conf_dir = "$ts/net.d"
 bin_dirs = ["/usr/lib/cni"]
 EOF
-# bin/tessera's default JVM flags; BENCH_TESSERA_OPTS replaces them (to try other settings).
-topts=${BENCH_TESSERA_OPTS:-"-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -Xshare:auto"}
-if [[ ${BENCH_JFR:-0} == 1 ]]; then
-  topts+=" -XX:StartFlightRecording=filename=$out/tessera.jfr,settings=profile,dumponexit=true"
+# bin/tessera's default JVM flags unless BENCH_TESSERA_OPTS replaces them (to try other settings).
+if [[ -n ${BENCH_TESSERA_OPTS:-} ]]; then
+  export TESSERA_JAVA_OPTS=$BENCH_TESSERA_OPTS
+else
+  unset TESSERA_JAVA_OPTS
 fi
-TESSERA_JAVA_OPTS=$topts bin/tessera serve --config "$ts/tessera.toml" \
+extra=""
+if [[ ${BENCH_JFR:-0} == 1 ]]; then
+  extra="-XX:StartFlightRecording=filename=$out/tessera.jfr,settings=profile,dumponexit=true"
+fi
+TESSERA_EXTRA_JAVA_OPTS=$extra bin/tessera serve --config "$ts/tessera.toml" \
   --socket "$ts/run/tessera.sock" --root "$ts/root" --state "$ts/state" \
   </dev/null >"$out/tessera.log" 2>&1 &
 tpid=$!
