@@ -17,6 +17,12 @@ if [[ "${1:-}" == "--bench" ]]; then
   want+=("${TEST_PKGS[@]}" "${BENCH_PKGS[@]}")
 fi
 
+# The WebSocket streaming tests run @kubernetes/client-node under Node.js. Machines of this
+# project's kind ship Node.js 20 outside dpkg's Debian packages; a fresh Debian gets its own.
+if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && ! command -v npm > /dev/null; then
+  want+=(nodejs npm)
+fi
+
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-deps: must run as root (installs Debian packages)" >&2
   exit 1
