@@ -1,9 +1,12 @@
 package io.tessera.e2e;
 
+import io.tessera.cri.v1.ContainerConfig;
+import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
+import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
@@ -88,6 +91,32 @@ final class BusyboxPods implements BeforeAllCallback, AfterEachCallback, AfterAl
             .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
             .getPodSandboxId();
     pods.add(id);
+    return id;
+  }
+
+  /**
+   * Creates a container in the pod (CreateContainer with the pod's config, as kubelet sends it).
+   */
+  String createContainer(String podId, PodSandboxConfig podConfig, ContainerConfig.Builder config) {
+    return daemon
+        .client()
+        .runtime()
+        .createContainer(
+            CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId)
+                .setConfig(config)
+                .setSandboxConfig(podConfig)
+                .build())
+        .getContainerId();
+  }
+
+  /** Creates and starts a container in the pod; returns its id. */
+  String runContainer(String podId, PodSandboxConfig podConfig, ContainerConfig.Builder config) {
+    String id = createContainer(podId, podConfig, config);
+    daemon
+        .client()
+        .runtime()
+        .startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
     return id;
   }
 

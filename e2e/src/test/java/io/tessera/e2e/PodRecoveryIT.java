@@ -7,7 +7,6 @@ import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerState;
 import io.tessera.cri.v1.ContainerStatus;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.ListPodSandboxRequest;
@@ -20,7 +19,6 @@ import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.ReopenContainerLogRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,16 +45,7 @@ class PodRecoveryIT {
   }
 
   private static String run(PodSandboxConfig pod, String podId, ContainerConfig.Builder c) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(podId)
-                    .setConfig(c)
-                    .setSandboxConfig(pod)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(podId, pod, c);
   }
 
   private static ContainerStatus status(String id) {

@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.ListPodSandboxStatsRequest;
@@ -18,7 +17,6 @@ import io.tessera.cri.v1.PodSandboxStatsFilter;
 import io.tessera.cri.v1.PodSandboxStatsRequest;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,17 +67,10 @@ class PodSandboxStatsIT {
   }
 
   private static String runContainer(Pod pod, String name, String... cmd) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod.id())
-                    .setConfig(
-                        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name))
-                    .setSandboxConfig(pod.config())
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(
+        pod.id(),
+        pod.config(),
+        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name));
   }
 
   private static PodSandboxStats stats(String podId) {

@@ -11,7 +11,6 @@ import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.LinuxContainerResources;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.UpdateContainerResourcesRequest;
 import java.nio.file.Files;
@@ -66,16 +65,7 @@ class ResourcesIT {
   private String runContainer(String name, LinuxContainerResources resources, String... cmd) {
     var config = CriRequests.container(name, busybox.image(), cmd);
     config.getLinuxBuilder().setResources(resources);
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod)
-                    .setConfig(config)
-                    .setSandboxConfig(podConfig)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(pod, podConfig, config);
   }
 
   private static io.tessera.cri.v1.ContainerStatus status(String id) {

@@ -3,12 +3,10 @@ package io.tessera.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tessera.cri.v1.ContainerConfig;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -76,16 +74,7 @@ class RootfsQuotaIT {
 
   private String run(PodSandboxConfig podConfig, String name) {
     ContainerConfig.Builder config = CriRequests.container(name, busybox.image(), "sleep", "1000");
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod)
-                    .setConfig(config)
-                    .setSandboxConfig(podConfig)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(pod, podConfig, config);
   }
 
   private static ExecSyncResponse exec(String id, String script) {

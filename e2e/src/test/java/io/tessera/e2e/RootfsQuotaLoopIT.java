@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatsRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.PodSandboxConfig;
@@ -125,13 +124,7 @@ class RootfsQuotaLoopIT {
 
   private String create(PodSandboxConfig podConfig, String name) {
     ContainerConfig.Builder config = CriRequests.container(name, busybox.image(), "sleep", "1000");
-    return rt().createContainer(
-            CreateContainerRequest.newBuilder()
-                .setPodSandboxId(pod)
-                .setConfig(config)
-                .setSandboxConfig(podConfig)
-                .build())
-        .getContainerId();
+    return busybox.createContainer(pod, podConfig, config);
   }
 
   private static void start(String id) {

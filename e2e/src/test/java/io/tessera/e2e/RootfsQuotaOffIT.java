@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerConfig;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
@@ -156,13 +155,7 @@ class RootfsQuotaOffIT {
   }
 
   private String create(PodSandboxConfig podConfig, ContainerConfig.Builder config) {
-    return rt().createContainer(
-            CreateContainerRequest.newBuilder()
-                .setPodSandboxId(pod)
-                .setConfig(config)
-                .setSandboxConfig(podConfig)
-                .build())
-        .getContainerId();
+    return busybox.createContainer(pod, podConfig, config);
   }
 
   private void assertNothingCreated() throws Exception {

@@ -9,11 +9,9 @@ import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatsFilter;
 import io.tessera.cri.v1.ContainerStatsRequest;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ListContainerStatsRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,17 +59,10 @@ class StatsIT {
   }
 
   private static String runContainer(Pod pod, String name, String... cmd) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod.id())
-                    .setConfig(
-                        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name))
-                    .setSandboxConfig(pod.config())
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(
+        pod.id(),
+        pod.config(),
+        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name));
   }
 
   private static ContainerStats stats(String id) {

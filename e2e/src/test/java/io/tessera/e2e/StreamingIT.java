@@ -214,19 +214,7 @@ class StreamingIT {
   void portForwardReachesAnHttpServerListeningOnlyOnThePodsLoopback() throws Exception {
     StreamingPods.Pod pod = pods.runPod("pf");
     String body = "pf-body-" + UUID.randomUUID();
-    String ctr =
-        pods.runContainer(
-            pod,
-            "web",
-            false,
-            "sh",
-            "-c",
-            "mkdir -p /www && echo "
-                + body
-                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
-    await()
-        .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
+    pods.serveOnLoopback8080(pod, body, WAIT);
 
     // The host cannot reach it: it listens on the pod's loopback only.
     String ip = pods.podIp(pod);

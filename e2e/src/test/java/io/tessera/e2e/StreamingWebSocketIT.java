@@ -192,19 +192,7 @@ class StreamingWebSocketIT {
   void portForwardReachesAnHttpServerListeningOnlyOnThePodsLoopback() {
     StreamingPods.Pod pod = pods.runPod("ws-pf");
     String body = "pf-body-" + UUID.randomUUID();
-    String ctr =
-        pods.runContainer(
-            pod,
-            "web",
-            false,
-            "sh",
-            "-c",
-            "mkdir -p /www && echo "
-                + body
-                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
-    await()
-        .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
+    pods.serveOnLoopback8080(pod, body, WAIT);
 
     NodeStreamClient c = node("portforward", pods.portForward(pod, 8080), "--port", "8080");
     awaitNode(c, n -> n.event("open") != null);
