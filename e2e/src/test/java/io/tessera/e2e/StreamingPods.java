@@ -27,10 +27,10 @@ import java.util.List;
  */
 final class StreamingPods {
   private final TesseraDaemonExtension daemon;
-  private final PulledBusybox busybox;
+  private final BusyboxPods busybox;
   private final List<String> pods = new ArrayList<>();
 
-  StreamingPods(TesseraDaemonExtension daemon, PulledBusybox busybox) {
+  StreamingPods(TesseraDaemonExtension daemon, BusyboxPods busybox) {
     this.daemon = daemon;
     this.busybox = busybox;
   }

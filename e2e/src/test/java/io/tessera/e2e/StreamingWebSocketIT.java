@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,31 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  * The library offers v5.channel.k8s.io first; port-forward falls back to v4.
  */
 class StreamingWebSocketIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
+  static final StreamingPods pods = new StreamingPods(daemon, busybox);
 
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path work;
-  static PulledBusybox busybox;
-  static StreamingPods pods;
   static Path nodeLogs;
 
   private final List<NodeStreamClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void publishAndPull() throws Exception {
-    NodeStreamClient.scripts(); // fail first if the library is not installed
-    busybox = PulledBusybox.publishAndPull(daemon, work);
-    pods = new StreamingPods(daemon, busybox);
+    NodeStreamClient.scripts(); // fail if the library is not installed
     nodeLogs = Files.createDirectories(work.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (busybox != null) {
-      busybox.registry().close();
-    }
   }
 
   @AfterEach
