@@ -22,7 +22,6 @@ import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StatusRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
@@ -44,11 +43,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pod networking through CNI with the default network the daemon installs (bridge, host-local,
@@ -58,33 +55,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NetworkIT {
   @RegisterExtension
+  @Order(1)
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension(List.of(), NetworkIT::config);
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   static String config(DaemonDirs dirs) {
     return "metrics_address = \"\"\n[cni]\nconf_dir = \""
         + dirs.root().resolve("cni/admin.d")
         + "\"\n";
-  }
-
-  @BeforeAll
-  static void publishAndPull() throws Exception {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
   }
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
@@ -109,7 +91,7 @@ class NetworkIT {
         rt().createContainer(
                 CreateContainerRequest.newBuilder()
                     .setPodSandboxId(pod)
-                    .setConfig(CriRequests.container("c", image, "sh", "-c", script))
+                    .setConfig(CriRequests.container("c", busybox.image(), "sh", "-c", script))
                     .setSandboxConfig(podConfig)
                     .build())
             .getContainerId();
@@ -168,8 +150,8 @@ class NetworkIT {
 
   @Test
   void podGetsAnIpv4AddressItsContainerSeesAndOthersReach() throws Exception {
-    PodSandboxConfig aConfig = CriRequests.podSandbox("net-a", logs).build();
-    PodSandboxConfig bConfig = CriRequests.podSandbox("net-b", logs).build();
+    PodSandboxConfig aConfig = CriRequests.podSandbox("net-a", busybox.logs()).build();
+    PodSandboxConfig bConfig = CriRequests.podSandbox("net-b", busybox.logs()).build();
     String a = runPod(aConfig);
     String b = runPod(bConfig);
     try {
@@ -210,7 +192,7 @@ class NetworkIT {
   void hostPortIsPublishedOnTheHostsAddress() throws Exception {
     int hostPort = 31000 + (int) (ProcessHandle.current().pid() % 1000);
     PodSandboxConfig config =
-        CriRequests.podSandbox("net-hostport", logs).build().toBuilder()
+        CriRequests.podSandbox("net-hostport", busybox.logs()).build().toBuilder()
             .addPortMappings(
                 PortMapping.newBuilder()
                     .setProtocol(Protocol.TCP)
@@ -238,7 +220,7 @@ class NetworkIT {
   void udpHostPortIsPublishedOnTheHostsAddress() throws Exception {
     int hostPort = 32000 + (int) (ProcessHandle.current().pid() % 1000);
     PodSandboxConfig config =
-        CriRequests.podSandbox("net-udp", logs).build().toBuilder()
+        CriRequests.podSandbox("net-udp", busybox.logs()).build().toBuilder()
             .addPortMappings(
                 PortMapping.newBuilder()
                     .setProtocol(Protocol.UDP)
@@ -305,7 +287,7 @@ class NetworkIT {
   @Test
   void dnsConfigLandsInResolvConf() {
     PodSandboxConfig config =
-        CriRequests.podSandbox("net-dns", logs).build().toBuilder()
+        CriRequests.podSandbox("net-dns", busybox.logs()).build().toBuilder()
             .setDnsConfig(
                 DNSConfig.newBuilder()
                     .addServers("10.96.0.10")
@@ -326,7 +308,8 @@ class NetworkIT {
 
   @Test
   void hostNetworkPodSeesTheHostsInterfacesAndGetsNoCni() throws Exception {
-    PodSandboxConfig config = CriRequests.podSandbox("net-host", logs).withHostNetwork().build();
+    PodSandboxConfig config =
+        CriRequests.podSandbox("net-host", busybox.logs()).withHostNetwork().build();
     Set<String> vethsBefore = linkNames();
     String pod = runPod(config);
     try {
@@ -349,7 +332,7 @@ class NetworkIT {
   @Test
   void bandwidthAnnotationsShapeTheHostVeth() throws Exception {
     PodSandboxConfig config =
-        CriRequests.podSandbox("net-bw", logs).build().toBuilder()
+        CriRequests.podSandbox("net-bw", busybox.logs()).build().toBuilder()
             .putAnnotations("kubernetes.io/ingress-bandwidth", "1M")
             .putAnnotations("kubernetes.io/egress-bandwidth", "1M")
             .build();
@@ -375,7 +358,7 @@ class NetworkIT {
   @Test
   void fiftyPodsLeaveNoAddressesLinksOrNatRules() throws Exception {
     // One pod first, so that the bridge and portmap's base chains exist in both snapshots.
-    removePod(runPod(CriRequests.podSandbox("net-warm", logs).build()));
+    removePod(runPod(CriRequests.podSandbox("net-warm", busybox.logs()).build()));
     Path store = daemon.dirs().root().resolve("cni/networks");
     Set<String> storeBefore = listing(store);
     Set<String> linksBefore = linkNames();
@@ -389,7 +372,7 @@ class NetworkIT {
         done.add(
             pool.submit(
                 () -> {
-                  String pod = runPod(CriRequests.podSandbox(name, logs).build());
+                  String pod = runPod(CriRequests.podSandbox(name, busybox.logs()).build());
                   assertThat(podIp(pod)).isNotEmpty();
                   removePod(pod);
                   return null;
@@ -428,7 +411,8 @@ class NetworkIT {
                       .runtime()
                       .runPodSandbox(
                           RunPodSandboxRequest.newBuilder()
-                              .setConfig(CriRequests.podSandbox("net-broken", logs).build())
+                              .setConfig(
+                                  CriRequests.podSandbox("net-broken", busybox.logs()).build())
                               .build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,

@@ -29,43 +29,26 @@ import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StatusRequest;
 import io.tessera.cri.v1.StopContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pod sandboxes and containers through the real daemon, runc and conmon, checked with kernel facts
  * (namespaces, cgroups, mounts) and CRI semantics kubelet relies on.
  */
 class PodLifecycleIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
-
-  @BeforeAll
-  static void publishAndPull() throws Exception {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
@@ -81,7 +64,7 @@ class PodLifecycleIT {
     return rt().createContainer(
             CreateContainerRequest.newBuilder()
                 .setPodSandboxId(pod)
-                .setConfig(CriRequests.container(name, image, cmd))
+                .setConfig(CriRequests.container(name, busybox.image(), cmd))
                 .setSandboxConfig(podConfig)
                 .build())
         .getContainerId();
@@ -125,7 +108,7 @@ class PodLifecycleIT {
   @Test
   void podWithARunningContainerIsIsolatedLoggedAndExecutable() throws Exception {
     PodSandboxConfig podConfig =
-        CriRequests.podSandbox("web", logs).withLabel("app", "web").build();
+        CriRequests.podSandbox("web", busybox.logs()).withLabel("app", "web").build();
     String pod = runPod(podConfig);
     var podStatus =
         rt().podSandboxStatus(
@@ -142,7 +125,7 @@ class PodLifecycleIT {
     assertThat(running.getStartedAt()).isPositive();
 
     // CRI log format: <RFC3339Nano> stdout F <line>
-    Path log = logs.resolve("web/app/0.log");
+    Path log = busybox.logs().resolve("web/app/0.log");
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -218,7 +201,7 @@ class PodLifecycleIT {
   @Test
   void namespacedSysctlsAreSetInsideThePod() {
     PodSandboxConfig podConfig =
-        CriRequests.podSandbox("tuned", logs)
+        CriRequests.podSandbox("tuned", busybox.logs())
             .withSysctl("net.ipv4.ip_unprivileged_port_start", "0")
             .withSysctl("kernel.shmmni", "1234")
             .build();
@@ -238,7 +221,7 @@ class PodLifecycleIT {
             codeOf(
                 () ->
                     runPod(
-                        CriRequests.podSandbox("untuned", logs)
+                        CriRequests.podSandbox("untuned", busybox.logs())
                             .withSysctl("vm.swappiness", "1")
                             .build())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -248,10 +231,11 @@ class PodLifecycleIT {
 
   @Test
   void hostIpcAndHostPidShareTheHostsNamespaces() throws Exception {
-    PodSandboxConfig podConfig = CriRequests.podSandbox("hostns", logs).withHostIpcAndPid().build();
+    PodSandboxConfig podConfig =
+        CriRequests.podSandbox("hostns", busybox.logs()).withHostIpcAndPid().build();
     String pod = runPod(podConfig);
     io.tessera.cri.v1.ContainerConfig.Builder c =
-        CriRequests.container("app", image, "sleep", "1000");
+        CriRequests.container("app", busybox.image(), "sleep", "1000");
     c.getLinuxBuilder()
         .getSecurityContextBuilder()
         .setNamespaceOptions(
@@ -285,7 +269,7 @@ class PodLifecycleIT {
 
   @Test
   void containerThatExitsReportsItsCodeAndReason() {
-    PodSandboxConfig podConfig = CriRequests.podSandbox("job", logs).build();
+    PodSandboxConfig podConfig = CriRequests.podSandbox("job", busybox.logs()).build();
     String pod = runPod(podConfig);
     String ok = createContainer(pod, podConfig, "ok", "true");
     String bad = createContainer(pod, podConfig, "bad", "sh", "-c", "exit 7");
@@ -306,7 +290,7 @@ class PodLifecycleIT {
 
   @Test
   void execSyncTimeoutKillsTheCommandAndSaysSo() {
-    PodSandboxConfig podConfig = CriRequests.podSandbox("slow", logs).build();
+    PodSandboxConfig podConfig = CriRequests.podSandbox("slow", busybox.logs()).build();
     String pod = runPod(podConfig);
     String ctr = createContainer(pod, podConfig, "app", "sleep", "1000");
     rt().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
@@ -323,7 +307,7 @@ class PodLifecycleIT {
 
   @Test
   void kubeletSemanticsOfStopAndRemove() {
-    PodSandboxConfig podConfig = CriRequests.podSandbox("idem", logs).build();
+    PodSandboxConfig podConfig = CriRequests.podSandbox("idem", busybox.logs()).build();
     String pod = runPod(podConfig);
     String ctr = createContainer(pod, podConfig, "app", "sleep", "1000");
     // Name taken in the pod.
@@ -346,7 +330,7 @@ class PodLifecycleIT {
 
   @Test
   void badInputGetsTheRightCodeAndLeavesNothing() {
-    PodSandboxConfig podConfig = CriRequests.podSandbox("bad", logs).build();
+    PodSandboxConfig podConfig = CriRequests.podSandbox("bad", busybox.logs()).build();
     assertThat(codeOf(() -> rt().runPodSandbox(RunPodSandboxRequest.getDefaultInstance())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(
@@ -370,7 +354,9 @@ class PodLifecycleIT {
                                 .setPodSandboxId(pod)
                                 .setConfig(
                                     CriRequests.container(
-                                        "ghost", registry.host() + "/e2e/absent:1", "true"))
+                                        "ghost",
+                                        busybox.registry().host() + "/e2e/absent:1",
+                                        "true"))
                                 .build())))
         .isEqualTo(Status.Code.NOT_FOUND);
     assertThat(
@@ -380,7 +366,7 @@ class PodLifecycleIT {
                             CreateContainerRequest.newBuilder()
                                 .setPodSandboxId(pod)
                                 .setConfig(
-                                    CriRequests.container("mnt", image, "true")
+                                    CriRequests.container("mnt", busybox.image(), "true")
                                         .addMounts(
                                             io.tessera.cri.v1.Mount.newBuilder()
                                                 .setContainerPath("/data")

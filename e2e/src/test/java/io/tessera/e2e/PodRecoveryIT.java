@@ -7,7 +7,6 @@ import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerState;
 import io.tessera.cri.v1.ContainerStatus;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.ListPodSandboxRequest;
@@ -20,60 +19,33 @@ import io.tessera.cri.v1.RemovePodSandboxRequest;
 import io.tessera.cri.v1.ReopenContainerLogRequest;
 import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What outlives the daemon (conmon-monitored containers, state on disk), a pod-wide PID namespace
  * held by catatonit, and log reopening.
  */
 class PodRecoveryIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
-
-  @BeforeAll
-  static void publishAndPull() throws Exception {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
   }
 
   private static String run(PodSandboxConfig pod, String podId, ContainerConfig.Builder c) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(podId)
-                    .setConfig(c)
-                    .setSandboxConfig(pod)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(podId, pod, c);
   }
 
   private static ContainerStatus status(String id) {
@@ -94,14 +66,19 @@ class PodRecoveryIT {
 
   @Test
   void killedDaemonRecoversPodsContainersAndExitsThatHappenedMeanwhile() throws Exception {
-    PodSandboxConfig pod = CriRequests.podSandbox("survivor", logs).build();
+    PodSandboxConfig pod = CriRequests.podSandbox("survivor", busybox.logs()).build();
     String podId =
         rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
             .getPodSandboxId();
-    String longRunning = run(pod, podId, CriRequests.container("long", image, "sleep", "1000"));
+    String longRunning =
+        run(pod, podId, CriRequests.container("long", busybox.image(), "sleep", "1000"));
     String exitsLater =
-        run(pod, podId, CriRequests.container("later", image, "sh", "-c", "sleep 3; exit 42"));
-    String exited = run(pod, podId, CriRequests.container("done", image, "sh", "-c", "exit 5"));
+        run(
+            pod,
+            podId,
+            CriRequests.container("later", busybox.image(), "sh", "-c", "sleep 3; exit 42"));
+    String exited =
+        run(pod, podId, CriRequests.container("done", busybox.image(), "sh", "-c", "exit 5"));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> status(exited).getState() == ContainerState.CONTAINER_EXITED);
@@ -134,7 +111,7 @@ class PodRecoveryIT {
 
     // An exit after the restart is seen by the new daemon's watcher too.
     String afterRestart =
-        run(pod, podId, CriRequests.container("after", image, "sh", "-c", "exit 9"));
+        run(pod, podId, CriRequests.container("after", busybox.image(), "sh", "-c", "exit 9"));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> status(afterRestart).getState() == ContainerState.CONTAINER_EXITED);
@@ -147,11 +124,11 @@ class PodRecoveryIT {
 
   @Test
   void aCreateInterruptedBeforeItsRecordIsRolledBackAtStartUp() throws Exception {
-    PodSandboxConfig pod = CriRequests.podSandbox("interrupted", logs).build();
+    PodSandboxConfig pod = CriRequests.podSandbox("interrupted", busybox.logs()).build();
     String podId =
         rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
             .getPodSandboxId();
-    String id = run(pod, podId, CriRequests.container("half", image, "sleep", "1003"));
+    String id = run(pod, podId, CriRequests.container("half", busybox.image(), "sleep", "1003"));
     daemon.crashAndRestart(
         () -> {
           // As if the daemon died between `runc create` and writing the record.
@@ -179,7 +156,8 @@ class PodRecoveryIT {
 
   @Test
   void sharedPidNamespaceIsHeldByCatatonit() {
-    PodSandboxConfig pod = CriRequests.podSandbox("shared", logs).withSharedPidNamespace().build();
+    PodSandboxConfig pod =
+        CriRequests.podSandbox("shared", busybox.logs()).withSharedPidNamespace().build();
     String podId =
         rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
             .getPodSandboxId();
@@ -189,9 +167,9 @@ class PodRecoveryIT {
             .setIpc(NamespaceMode.POD)
             .setPid(NamespaceMode.POD)
             .build();
-    ContainerConfig.Builder a = CriRequests.container("a", image, "sleep", "1001");
+    ContainerConfig.Builder a = CriRequests.container("a", busybox.image(), "sleep", "1001");
     a.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(podPid);
-    ContainerConfig.Builder b = CriRequests.container("b", image, "sleep", "1002");
+    ContainerConfig.Builder b = CriRequests.container("b", busybox.image(), "sleep", "1002");
     b.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(podPid);
     String ca = run(pod, podId, a);
     String cb = run(pod, podId, b);
@@ -203,7 +181,7 @@ class PodRecoveryIT {
 
   @Test
   void reopenContainerLogStartsANewFileAfterRotation() throws Exception {
-    PodSandboxConfig pod = CriRequests.podSandbox("logger", logs).build();
+    PodSandboxConfig pod = CriRequests.podSandbox("logger", busybox.logs()).build();
     String podId =
         rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
             .getPodSandboxId();
@@ -212,8 +190,8 @@ class PodRecoveryIT {
             pod,
             podId,
             CriRequests.container(
-                "talk", image, "sh", "-c", "while true; do echo tick; sleep 0.2; done"));
-    Path log = logs.resolve("logger/talk/0.log");
+                "talk", busybox.image(), "sh", "-c", "while true; do echo tick; sleep 0.2; done"));
+    Path log = busybox.logs().resolve("logger/talk/0.log");
     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(log) && Files.size(log) > 0);
     Path rotated = log.resolveSibling("0.log.1");
     Files.move(log, rotated);

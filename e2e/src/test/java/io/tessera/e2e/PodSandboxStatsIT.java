@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.ListPodSandboxStatsRequest;
@@ -17,34 +16,28 @@ import io.tessera.cri.v1.PodSandboxStats;
 import io.tessera.cri.v1.PodSandboxStatsFilter;
 import io.tessera.cri.v1.PodSandboxStatsRequest;
 import io.tessera.cri.v1.PodSandboxStatusRequest;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PodSandboxStats and ListPodSandboxStats through the real daemon (sampling every second), checked
  * against the pod's cgroup v1 files and the kernel's interface counters of its network namespace.
  */
 class PodSandboxStatsIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
 
   private static final long MIB = 1 << 20;
 
@@ -53,35 +46,9 @@ class PodSandboxStatsIT {
     "sh", "-c", "x=$(head -c 16777216 /dev/zero | tr '\\0' a); sleep 1000; echo ${#x}"
   };
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
-
-  private final List<String> pods = new ArrayList<>();
-
-  @BeforeAll
-  static void publishAndPull() {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePods() {
-    for (String pod : pods) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
@@ -91,28 +58,19 @@ class PodSandboxStatsIT {
 
   private Pod runPod(CriRequests.PodBuilder builder) {
     PodSandboxConfig config = builder.build();
-    String id =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
-            .getPodSandboxId();
-    pods.add(id);
+    String id = busybox.runPod(config);
     return new Pod(id, config);
   }
 
   private Pod runPod(String name) {
-    return runPod(CriRequests.podSandbox(name, logs).withLabel("stats-it", name));
+    return runPod(CriRequests.podSandbox(name, busybox.logs()).withLabel("stats-it", name));
   }
 
   private static String runContainer(Pod pod, String name, String... cmd) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod.id())
-                    .setConfig(CriRequests.container(name, image, cmd).putLabels("app", name))
-                    .setSandboxConfig(pod.config())
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(
+        pod.id(),
+        pod.config(),
+        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name));
   }
 
   private static PodSandboxStats stats(String podId) {
@@ -333,7 +291,7 @@ class PodSandboxStatsIT {
 
   @Test
   void aHostNetworkPodHasNoNetworkStats() {
-    Pod pod = runPod(CriRequests.podSandbox("pstats-host", logs).withHostNetwork());
+    Pod pod = runPod(CriRequests.podSandbox("pstats-host", busybox.logs()).withHostNetwork());
     runContainer(pod, "idle", "sleep", "1000");
 
     await()
@@ -349,9 +307,9 @@ class PodSandboxStatsIT {
 
   @Test
   void listFiltersByIdAndLabelKeepsOnlyReadyPodsAndUnknownIdIsNotFound() {
-    Pod a = runPod(CriRequests.podSandbox("pstats-a", logs).withLabel("group", "x"));
-    Pod b = runPod(CriRequests.podSandbox("pstats-b", logs).withLabel("group", "y"));
-    Pod c = runPod(CriRequests.podSandbox("pstats-c", logs).withLabel("group", "x"));
+    Pod a = runPod(CriRequests.podSandbox("pstats-a", busybox.logs()).withLabel("group", "x"));
+    Pod b = runPod(CriRequests.podSandbox("pstats-b", busybox.logs()).withLabel("group", "y"));
+    Pod c = runPod(CriRequests.podSandbox("pstats-c", busybox.logs()).withLabel("group", "x"));
     rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(c.id()).build());
 
     List<String> all = listIds(PodSandboxStatsFilter.newBuilder());

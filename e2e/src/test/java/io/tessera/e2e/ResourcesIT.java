@@ -10,26 +10,18 @@ import io.tessera.cri.v1.ContainerStatusRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.LinuxContainerResources;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopContainerRequest;
-import io.tessera.cri.v1.StopPodSandboxRequest;
 import io.tessera.cri.v1.UpdateContainerResourcesRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Container cgroup resources through the real daemon and runc, checked in the cgroup v1 files of
@@ -42,6 +34,7 @@ class ResourcesIT {
   static final long DEFAULT_PIDS_LIMIT = 1024;
 
   @RegisterExtension
+  @Order(1)
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension(
           List.of(),
@@ -52,61 +45,27 @@ class ResourcesIT {
                   + DEFAULT_PIDS_LIMIT
                   + "\n");
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
   String pod;
   PodSandboxConfig podConfig;
-
-  @BeforeAll
-  static void publishAndPull() throws Exception {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePod() {
-    if (pod != null) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
   }
 
   private String runPod(String name) {
-    podConfig = CriRequests.podSandbox(name, logs).build();
-    pod =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-            .getPodSandboxId();
+    podConfig = CriRequests.podSandbox(name, busybox.logs()).build();
+    pod = busybox.runPod(podConfig);
     return pod;
   }
 
   private String runContainer(String name, LinuxContainerResources resources, String... cmd) {
-    var config = CriRequests.container(name, image, cmd);
+    var config = CriRequests.container(name, busybox.image(), cmd);
     config.getLinuxBuilder().setResources(resources);
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod)
-                    .setConfig(config)
-                    .setSandboxConfig(podConfig)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(pod, podConfig, config);
   }
 
   private static io.tessera.cri.v1.ContainerStatus status(String id) {
@@ -285,7 +244,7 @@ class ResourcesIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> forksRefused(ctr) > 0);
     // Full up to the limit, never past it (the subshell may have exited after its failed fork).
     assertThat(pidsCurrent(ctr)).isBetween(30L, 32L);
-    Path log = logs.resolve("res-forkbomb/bomb/0.log");
+    Path log = busybox.logs().resolve("res-forkbomb/bomb/0.log");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> Files.exists(log) && Files.readString(log).contains("can't fork"));
@@ -301,8 +260,7 @@ class ResourcesIT {
     Path pidsDir = cgroupDir(ctr, "pids");
     rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(0).build());
     assertThat(status(ctr).getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
-    removePod();
-    pod = null;
+    busybox.removePod(pod);
     assertThat(pidsDir).doesNotExist();
   }
 
@@ -351,7 +309,7 @@ class ResourcesIT {
   @Test
   void v2OnlyUnifiedKeysAreInvalidOnThisV1HostAndLeaveNothing() throws Exception {
     runPod("res-unified");
-    var config = CriRequests.container("v2only", image, "sleep", "3600");
+    var config = CriRequests.container("v2only", busybox.image(), "sleep", "3600");
     config
         .getLinuxBuilder()
         .setResources(LinuxContainerResources.newBuilder().putUnified("memory.high", "1048576"));
@@ -416,9 +374,12 @@ class ResourcesIT {
   @Test
   void podCgroupTesseraCreatesGetsThePodsResourcesPlusOverhead() throws Exception {
     podConfig =
-        CriRequests.podSandbox("res-podlimits", logs).build().toBuilder()
+        CriRequests.podSandbox("res-podlimits", busybox.logs()).build().toBuilder()
             .setLinux(
-                CriRequests.podSandbox("res-podlimits", logs).build().getLinux().toBuilder()
+                CriRequests.podSandbox("res-podlimits", busybox.logs())
+                    .build()
+                    .getLinux()
+                    .toBuilder()
                     .setResources(
                         LinuxContainerResources.newBuilder()
                             .setMemoryLimitInBytes(128 * MIB)
@@ -432,9 +393,7 @@ class ResourcesIT {
                             .setCpuPeriod(100_000)
                             .setCpuShares(128)))
             .build();
-    pod =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-            .getPodSandboxId();
+    pod = busybox.runPod(podConfig);
     String podCgroup = "/tessera/" + pod;
     assertThat(
             Files.readString(Path.of("/sys/fs/cgroup/memory" + podCgroup, "memory.limit_in_bytes"))

@@ -3,26 +3,15 @@ package io.tessera.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tessera.cri.v1.ContainerConfig;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
-import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The writable-layer quota end to end: a daemon whose root is on XFS mounted with prjquota, a pod
@@ -42,34 +31,11 @@ class RootfsQuotaIT {
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension().withDirs(d -> d.withRoot(xfs.root()));
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
+  @RegisterExtension
+  @Order(3)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
   String pod;
-
-  @BeforeAll
-  static void publishAndPull() {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePod() {
-    if (pod != null) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
 
   @Test
   void writingPastTheRootfsQuotaFailsWithEnospcWhileTheNeighbourWritesFreely() {
@@ -77,13 +43,11 @@ class RootfsQuotaIT {
         .contains("writable-layer quotas enabled on " + xfs.device());
     // The cap is pod-wide; the neighbour opts out with its own per-container annotation.
     PodSandboxConfig podConfig =
-        CriRequests.podSandbox("quota", logs).build().toBuilder()
+        CriRequests.podSandbox("quota", busybox.logs()).build().toBuilder()
             .putAnnotations("tessera.io/rootfs-size", "20Mi")
             .putAnnotations("tessera.io/rootfs-size.free", "0")
             .build();
-    pod =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-            .getPodSandboxId();
+    pod = busybox.runPod(podConfig);
     String capped = run(podConfig, "capped");
     String free = run(podConfig, "free");
 
@@ -109,17 +73,8 @@ class RootfsQuotaIT {
   }
 
   private String run(PodSandboxConfig podConfig, String name) {
-    ContainerConfig.Builder config = CriRequests.container(name, image, "sleep", "1000");
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod)
-                    .setConfig(config)
-                    .setSandboxConfig(podConfig)
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    ContainerConfig.Builder config = CriRequests.container(name, busybox.image(), "sleep", "1000");
+    return busybox.runContainer(pod, podConfig, config);
   }
 
   private static ExecSyncResponse exec(String id, String script) {

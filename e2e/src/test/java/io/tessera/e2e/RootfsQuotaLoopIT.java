@@ -6,16 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.tessera.cri.v1.ContainerConfig;
 import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatsRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecSyncRequest;
 import io.tessera.cri.v1.ExecSyncResponse;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
-import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The writable-layer quota end to end with {@code quota_backend = "loop"}, which works on kernels
@@ -41,6 +33,7 @@ class RootfsQuotaLoopIT {
   private static final String THIRTY_MIB = Long.toString(30 * MIB);
 
   @RegisterExtension
+  @Order(1)
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension(
           List.of(),
@@ -49,47 +42,22 @@ class RootfsQuotaLoopIT {
                   + d.root().resolve("cni/admin.d")
                   + "\"\n[storage]\nquota_backend = \"loop\"\n");
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
   String pod;
-
-  @BeforeAll
-  static void publishAndPull() {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePod() {
-    if (pod != null) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
 
   @Test
   void writingPastTheRootfsSizeFailsWithEnospcTheNeighbourWritesFreelyAndNothingIsLeft()
       throws Exception {
     assertThat(daemon.process().logs()).contains("writable-layer quotas enabled: loop");
     PodSandboxConfig podConfig =
-        CriRequests.podSandbox("loopquota", logs).build().toBuilder()
+        CriRequests.podSandbox("loopquota", busybox.logs()).build().toBuilder()
             .putAnnotations("tessera.io/rootfs-size", "20Mi")
             .putAnnotations("tessera.io/rootfs-size.free", "0")
             .build();
-    pod =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-            .getPodSandboxId();
+    pod = busybox.runPod(podConfig);
     long t0 = System.nanoTime();
     String free = create(podConfig, "free");
     long t1 = System.nanoTime();
@@ -141,9 +109,7 @@ class RootfsQuotaLoopIT {
     ExecSyncResponse stillFull = exec(capped, "dd if=/dev/zero of=/big bs=1048576 count=30");
     assertThat(stillFull.getStderr().toStringUtf8()).contains("No space left on device");
 
-    rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    pod = null;
+    busybox.removePod(pod);
     assertThat(snapshots.resolve(capped)).doesNotExist();
     assertThat(Leaks.mountsUnder(daemon.dirs().base())).isEmpty();
     // Autoclear frees the loop device once the layer is unmounted.
@@ -157,14 +123,8 @@ class RootfsQuotaLoopIT {
   }
 
   private String create(PodSandboxConfig podConfig, String name) {
-    ContainerConfig.Builder config = CriRequests.container(name, image, "sleep", "1000");
-    return rt().createContainer(
-            CreateContainerRequest.newBuilder()
-                .setPodSandboxId(pod)
-                .setConfig(config)
-                .setSandboxConfig(podConfig)
-                .build())
-        .getContainerId();
+    ContainerConfig.Builder config = CriRequests.container(name, busybox.image(), "sleep", "1000");
+    return busybox.createContainer(pod, podConfig, config);
   }
 
   private static void start(String id) {

@@ -6,26 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tessera.cri.v1.ContainerConfig;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ListContainersRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon whose root cannot enforce writable-layer quotas (ext4 or tmpfs under /tmp) logs so at
@@ -34,36 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RootfsQuotaOffIT {
 
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
   String pod;
-
-  @BeforeAll
-  static void publishAndPull() {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePod() {
-    if (pod != null) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
 
   @Test
   void startUpLogsThatQuotasAreOffAndWhy() {
@@ -75,7 +46,8 @@ class RootfsQuotaOffIT {
     PodSandboxConfig podConfig =
         runPod(Map.of("tessera.io/rootfs-size", "20Mi", "tessera.io/rootfs-size.free", "0"));
 
-    assertThatThrownBy(() -> create(podConfig, CriRequests.container("app", image, "true")))
+    assertThatThrownBy(
+            () -> create(podConfig, CriRequests.container("app", busybox.image(), "true")))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
@@ -89,13 +61,14 @@ class RootfsQuotaOffIT {
     assertNothingCreated();
 
     // A container the pod opts out of the pod-wide cap is created as usual.
-    assertThat(create(podConfig, CriRequests.container("free", image, "true"))).isNotEmpty();
+    assertThat(create(podConfig, CriRequests.container("free", busybox.image(), "true")))
+        .isNotEmpty();
   }
 
   @Test
   void theWindowsFieldIsRefusedToo() throws Exception {
     PodSandboxConfig podConfig = runPod(Map.of());
-    ContainerConfig.Builder c = CriRequests.container("win", image, "true");
+    ContainerConfig.Builder c = CriRequests.container("win", busybox.image(), "true");
     c.getWindowsBuilder().getResourcesBuilder().setRootfsSizeInBytes(20L << 20);
 
     assertThatThrownBy(() -> create(podConfig, c))
@@ -114,7 +87,8 @@ class RootfsQuotaOffIT {
   void aBadQuantityIsRefusedNamingTheAnnotation() throws Exception {
     PodSandboxConfig podConfig = runPod(Map.of("tessera.io/rootfs-size.app", "lots"));
 
-    assertThatThrownBy(() -> create(podConfig, CriRequests.container("app", image, "true")))
+    assertThatThrownBy(
+            () -> create(podConfig, CriRequests.container("app", busybox.image(), "true")))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> {
@@ -173,23 +147,15 @@ class RootfsQuotaOffIT {
 
   private PodSandboxConfig runPod(Map<String, String> annotations) {
     PodSandboxConfig podConfig =
-        CriRequests.podSandbox("quota-off", logs).build().toBuilder()
+        CriRequests.podSandbox("quota-off", busybox.logs()).build().toBuilder()
             .putAllAnnotations(annotations)
             .build();
-    pod =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-            .getPodSandboxId();
+    pod = busybox.runPod(podConfig);
     return podConfig;
   }
 
   private String create(PodSandboxConfig podConfig, ContainerConfig.Builder config) {
-    return rt().createContainer(
-            CreateContainerRequest.newBuilder()
-                .setPodSandboxId(pod)
-                .setConfig(config)
-                .setSandboxConfig(podConfig)
-                .build())
-        .getContainerId();
+    return busybox.createContainer(pod, podConfig, config);
   }
 
   private void assertNothingCreated() throws Exception {

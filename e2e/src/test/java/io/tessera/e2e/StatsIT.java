@@ -9,34 +9,26 @@ import io.tessera.cri.v1.ContainerStats;
 import io.tessera.cri.v1.ContainerStatsFilter;
 import io.tessera.cri.v1.ContainerStatsRequest;
 import io.tessera.cri.v1.ContainerStatusRequest;
-import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ListContainerStatsRequest;
 import io.tessera.cri.v1.PodSandboxConfig;
-import io.tessera.cri.v1.RemovePodSandboxRequest;
-import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
-import io.tessera.cri.v1.StartContainerRequest;
-import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ContainerStats and ListContainerStats through the real daemon and runc, checked against the
  * cgroup v1 files of the containers.
  */
 class StatsIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
 
   private static final long MIB = 1 << 20;
 
@@ -50,35 +42,9 @@ class StatsIT {
 
   private static final String[] BURN_CPU = {"sh", "-c", "while :; do :; done"};
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
-
-  private final List<String> pods = new ArrayList<>();
-
-  @BeforeAll
-  static void publishAndPull() throws Exception {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  @AfterEach
-  void removePods() {
-    for (String pod : pods) {
-      rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
@@ -87,25 +53,16 @@ class StatsIT {
   private record Pod(String id, PodSandboxConfig config) {}
 
   private Pod runPod(String name) {
-    PodSandboxConfig config = CriRequests.podSandbox(name, logs).build();
-    String id =
-        rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
-            .getPodSandboxId();
-    pods.add(id);
+    PodSandboxConfig config = CriRequests.podSandbox(name, busybox.logs()).build();
+    String id = busybox.runPod(config);
     return new Pod(id, config);
   }
 
   private static String runContainer(Pod pod, String name, String... cmd) {
-    String id =
-        rt().createContainer(
-                CreateContainerRequest.newBuilder()
-                    .setPodSandboxId(pod.id())
-                    .setConfig(CriRequests.container(name, image, cmd).putLabels("app", name))
-                    .setSandboxConfig(pod.config())
-                    .build())
-            .getContainerId();
-    rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-    return id;
+    return busybox.runContainer(
+        pod.id(),
+        pod.config(),
+        CriRequests.container(name, busybox.image(), cmd).putLabels("app", name));
   }
 
   private static ContainerStats stats(String id) {

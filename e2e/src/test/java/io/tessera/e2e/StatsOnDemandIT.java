@@ -15,15 +15,11 @@ import io.tessera.cri.v1.RunPodSandboxRequest;
 import io.tessera.cri.v1.RuntimeServiceGrpc;
 import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
-import io.tessera.storage.testing.TestRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon configured with {@code [stats] interval = "0s"}: no sampling thread, and every stats
@@ -31,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StatsOnDemandIT {
   @RegisterExtension
+  @Order(1)
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension(
           List.of(),
@@ -39,25 +36,9 @@ class StatsOnDemandIT {
                   + dirs.root().resolve("cni/admin.d")
                   + "\"\n[stats]\ninterval = \"0s\"\n");
 
-  @TempDir static Path work;
-  static TestRegistry registry;
-  static String image;
-  static Path logs;
-
-  @BeforeAll
-  static void publishAndPull() {
-    PulledBusybox busybox = PulledBusybox.publishAndPull(daemon, work);
-    registry = busybox.registry();
-    image = busybox.image();
-    logs = busybox.logs();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
 
   private static RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
     return daemon.client().runtime();
@@ -65,7 +46,7 @@ class StatsOnDemandIT {
 
   @Test
   void statsAreSampledPerCallWithoutASamplingThread() throws Exception {
-    PodSandboxConfig config = CriRequests.podSandbox("ondemand", logs).build();
+    PodSandboxConfig config = CriRequests.podSandbox("ondemand", busybox.logs()).build();
     String pod =
         rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
             .getPodSandboxId();
@@ -75,7 +56,8 @@ class StatsOnDemandIT {
                   CreateContainerRequest.newBuilder()
                       .setPodSandboxId(pod)
                       .setConfig(
-                          CriRequests.container("burn", image, "sh", "-c", "while :; do :; done"))
+                          CriRequests.container(
+                              "burn", busybox.image(), "sh", "-c", "while :; do :; done"))
                       .setSandboxConfig(config)
                       .build())
               .getContainerId();

@@ -24,7 +24,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +32,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exec, Attach and PortForward through the daemon's streaming server over SPDY/3.1, with this
@@ -46,26 +43,17 @@ import org.junit.jupiter.api.io.TempDir;
  * with the server), against real containers.
  */
 class StreamingIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
+  static final StreamingPods pods = new StreamingPods(daemon, busybox);
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  @TempDir static Path work;
-  static PulledBusybox busybox;
-  static StreamingPods pods;
-
-  @BeforeAll
-  static void publishAndPull() {
-    busybox = PulledBusybox.publishAndPull(daemon, work);
-    pods = new StreamingPods(daemon, busybox);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (busybox != null) {
-      busybox.registry().close();
-    }
-  }
 
   @AfterEach
   void removePods() {
@@ -214,19 +202,7 @@ class StreamingIT {
   void portForwardReachesAnHttpServerListeningOnlyOnThePodsLoopback() throws Exception {
     StreamingPods.Pod pod = pods.runPod("pf");
     String body = "pf-body-" + UUID.randomUUID();
-    String ctr =
-        pods.runContainer(
-            pod,
-            "web",
-            false,
-            "sh",
-            "-c",
-            "mkdir -p /www && echo "
-                + body
-                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
-    await()
-        .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
+    pods.serveOnLoopback8080(pod, body, WAIT);
 
     // The host cannot reach it: it listens on the pod's loopback only.
     String ip = pods.podIp(pod);

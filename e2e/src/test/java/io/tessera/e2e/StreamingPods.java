@@ -1,5 +1,7 @@
 package io.tessera.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tessera.cri.v1.AttachRequest;
 import io.tessera.cri.v1.CreateContainerRequest;
 import io.tessera.cri.v1.ExecRequest;
@@ -15,6 +17,7 @@ import io.tessera.cri.v1.StartContainerRequest;
 import io.tessera.cri.v1.StopPodSandboxRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,10 +27,10 @@ import java.util.List;
  */
 final class StreamingPods {
   private final TesseraDaemonExtension daemon;
-  private final PulledBusybox busybox;
+  private final BusyboxPods busybox;
   private final List<String> pods = new ArrayList<>();
 
-  StreamingPods(TesseraDaemonExtension daemon, PulledBusybox busybox) {
+  StreamingPods(TesseraDaemonExtension daemon, BusyboxPods busybox) {
     this.daemon = daemon;
     this.busybox = busybox;
   }
@@ -59,6 +62,26 @@ final class StreamingPods {
             .getContainerId();
     rt().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
     return id;
+  }
+
+  /**
+   * Starts busybox httpd in a container "web" of the pod, listening on the pod's 127.0.0.1:8080
+   * only and serving {@code body} as /index.html, and waits up to {@code wait} until it listens.
+   */
+  void serveOnLoopback8080(Pod pod, String body, Duration wait) {
+    String ctr =
+        runContainer(
+            pod,
+            "web",
+            false,
+            "sh",
+            "-c",
+            "mkdir -p /www && echo "
+                + body
+                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
+    await()
+        .atMost(wait)
+        .until(() -> execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
   }
 
   /** A pod with one idle container to exec in. */

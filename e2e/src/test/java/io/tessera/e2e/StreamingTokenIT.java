@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ class StreamingTokenIT {
   private static final Duration TTL = Duration.ofSeconds(2);
 
   @RegisterExtension
+  @Order(1)
   static final TesseraDaemonExtension daemon =
       new TesseraDaemonExtension(
           List.of(),
@@ -39,27 +41,24 @@ class StreamingTokenIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir static Path work;
-  static PulledBusybox busybox;
-  static StreamingPods pods;
+
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
+  static final StreamingPods pods = new StreamingPods(daemon, busybox);
   static StreamingPods.Pod pod;
   static String ctr;
 
   @BeforeAll
   static void start() {
-    busybox = PulledBusybox.publishAndPull(daemon, work);
-    pods = new StreamingPods(daemon, busybox);
     pod = pods.runPod("tokens");
     ctr = pods.runContainer(pod, "idle", false, "sleep", "100000");
   }
 
   @AfterAll
   static void stop() {
-    if (pods != null) {
-      pods.removeAll();
-    }
-    if (busybox != null) {
-      busybox.registry().close();
-    }
+    pods.removeAll();
   }
 
   /** Waits on the clock (not on the server) until the token issued at {@code issued} is stale. */

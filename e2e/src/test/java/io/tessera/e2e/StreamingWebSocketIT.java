@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,31 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  * The library offers v5.channel.k8s.io first; port-forward falls back to v4.
  */
 class StreamingWebSocketIT {
-  @RegisterExtension static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+  @RegisterExtension
+  @Order(1)
+  static final TesseraDaemonExtension daemon = new TesseraDaemonExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final BusyboxPods busybox = new BusyboxPods(daemon);
+
+  static final StreamingPods pods = new StreamingPods(daemon, busybox);
 
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path work;
-  static PulledBusybox busybox;
-  static StreamingPods pods;
   static Path nodeLogs;
 
   private final List<NodeStreamClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void publishAndPull() throws Exception {
-    NodeStreamClient.scripts(); // fail first if the library is not installed
-    busybox = PulledBusybox.publishAndPull(daemon, work);
-    pods = new StreamingPods(daemon, busybox);
+    NodeStreamClient.scripts(); // fail if the library is not installed
     nodeLogs = Files.createDirectories(work.resolve("node"));
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (busybox != null) {
-      busybox.registry().close();
-    }
   }
 
   @AfterEach
@@ -192,19 +189,7 @@ class StreamingWebSocketIT {
   void portForwardReachesAnHttpServerListeningOnlyOnThePodsLoopback() {
     StreamingPods.Pod pod = pods.runPod("ws-pf");
     String body = "pf-body-" + UUID.randomUUID();
-    String ctr =
-        pods.runContainer(
-            pod,
-            "web",
-            false,
-            "sh",
-            "-c",
-            "mkdir -p /www && echo "
-                + body
-                + " > /www/index.html && exec busybox httpd -f -p 127.0.0.1:8080 -h /www");
-    await()
-        .atMost(WAIT)
-        .until(() -> pods.execSync(ctr, "busybox", "netstat", "-ltn").contains("127.0.0.1:8080"));
+    pods.serveOnLoopback8080(pod, body, WAIT);
 
     NodeStreamClient c = node("portforward", pods.portForward(pod, 8080), "--port", "8080");
     awaitNode(c, n -> n.event("open") != null);

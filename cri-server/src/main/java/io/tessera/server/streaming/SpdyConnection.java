@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
@@ -22,12 +21,10 @@ import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyWindowUpdateFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -51,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>Event-loop methods run on the channel's loop; {@link Stream#write} blocks the calling pump
  * thread and must never be called on the loop.
  */
-final class SpdyConnection extends ChannelInboundHandlerAdapter {
+final class SpdyConnection extends StreamConnectionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SpdyConnection.class);
 
   static final int INITIAL_WINDOW = 64 * 1024;
@@ -66,28 +63,24 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
-  private final Object sendLock = new Object();
   private Listener listener;
   private volatile Channel channel;
   private int lastGoodStreamId;
   private volatile boolean goingAway;
   private volatile boolean closing;
 
-  // Guarded by sendLock.
+  // Guarded by lock (StreamConnectionHandler's, with open).
   private int sessionSendWindow = INITIAL_WINDOW;
   private int initialSendWindow = INITIAL_WINDOW;
   private boolean peerKeepsWindows;
   private boolean peerIgnoresWindows;
-  private boolean open = true;
+
+  SpdyConnection() {
+    super(LOG, "SPDY");
+  }
 
   void setListener(Listener listener) {
     this.listener = listener;
-  }
-
-  /** Completes once the TCP connection is closed, by either side. */
-  CompletableFuture<Void> closed() {
-    return closed;
   }
 
   Channel channel() {
@@ -187,7 +180,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
       headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
     }
     Stream s;
-    synchronized (sendLock) {
+    synchronized (lock) {
       s = new Stream(id, headers, initialSendWindow);
     }
     streams.put(id, s);
@@ -267,7 +260,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void onWindowUpdate(int id, int delta) {
-    synchronized (sendLock) {
+    synchronized (lock) {
       peerKeepsWindows = true;
       if (id == 0) {
         sessionSendWindow = saturatedAdd(sessionSendWindow, delta);
@@ -277,7 +270,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
           s.sendWindow = saturatedAdd(s.sendWindow, delta);
         }
       }
-      sendLock.notifyAll();
+      lock.notifyAll();
     }
   }
 
@@ -286,14 +279,14 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     int size = f.getValue(SpdySettingsFrame.SETTINGS_INITIAL_WINDOW_SIZE);
-    synchronized (sendLock) {
+    synchronized (lock) {
       peerKeepsWindows = true;
       int delta = size - initialSendWindow;
       initialSendWindow = size;
       for (Stream s : streams.values()) {
         s.sendWindow = saturatedAdd(s.sendWindow, delta);
       }
-      sendLock.notifyAll();
+      lock.notifyAll();
     }
   }
 
@@ -303,41 +296,11 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    synchronized (sendLock) {
-      sendLock.notifyAll();
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    synchronized (sendLock) {
-      open = false;
-      sendLock.notifyAll();
-    }
+  void abortReaders() {
     for (Stream s : streams.values()) {
       s.in.abort();
     }
     streams.clear();
-    closed.complete(null);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      LOG.info("closing idle SPDY stream connection from {}", ctx.channel().remoteAddress());
-      ctx.close();
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug(
-        "SPDY connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
   }
 
   /** Sends on {@code s}, honouring windows; blocks. */
@@ -345,7 +308,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     Channel ch = channel;
     while (len > 0) {
       int n;
-      synchronized (sendLock) {
+      synchronized (lock) {
         long graceEnd = 0;
         while (true) {
           if (!open || s.outClosed) {
@@ -370,7 +333,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
             waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(graceEnd - now));
           }
           try {
-            sendLock.wait(waitMillis);
+            lock.wait(waitMillis);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted sending on SPDY stream " + s.id);
@@ -396,7 +359,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     private final Map<String, String> headers;
     final InboundPipe in;
     private volatile boolean outClosed;
-    // Guarded by sendLock.
+    // Guarded by lock.
     private int sendWindow;
 
     private Stream(int id, Map<String, String> headers, int sendWindow) {
@@ -429,7 +392,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     /** Sends FIN on our half of the stream, once. */
     void finishOutput() {
       Channel ch = channel;
-      synchronized (sendLock) {
+      synchronized (lock) {
         if (outClosed) {
           return;
         }
@@ -456,8 +419,8 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     private void resetByPeer() {
       outClosed = true;
       in.abort();
-      synchronized (sendLock) {
-        sendLock.notifyAll();
+      synchronized (lock) {
+        lock.notifyAll();
       }
     }
   }

@@ -4,19 +4,16 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * pipes; {@link ByteSink#write} blocks while the socket's buffer is full. Sinks' close is a no-op:
  * a channel ends with the connection.
  */
-final class WebSocketChannels extends ChannelInboundHandlerAdapter {
+final class WebSocketChannels extends StreamConnectionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannels.class);
   static final long READ_PAUSE_BYTES = 4L << 20;
   static final int MAX_MESSAGE_DATA = 32 * 1024;
@@ -40,17 +37,15 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
   private final boolean base64;
   private final boolean closeChannelMessages;
   private final InboundPipe[] readers;
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
-  private final Object writeLock = new Object();
   private volatile Channel channel;
   private volatile boolean closing;
-  private boolean open = true;
 
   /**
    * @param readable which channels the server reads, by number
    * @param closeChannelMessages whether channel 255 closes an input (v5)
    */
   WebSocketChannels(boolean base64, boolean closeChannelMessages, boolean[] readable) {
+    super(LOG, "WebSocket");
     this.base64 = base64;
     this.closeChannelMessages = closeChannelMessages;
     this.readers = new InboundPipe[readable.length];
@@ -64,10 +59,6 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
   /** The client's data on {@code ch}, or null when the server does not read it. */
   InboundPipe reader(int ch) {
     return ch < readers.length ? readers[ch] : null;
-  }
-
-  CompletableFuture<Void> closed() {
-    return closed;
   }
 
   ByteSink sink(int ch) {
@@ -99,7 +90,7 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
   }
 
   private void awaitWritable() throws IOException {
-    synchronized (writeLock) {
+    synchronized (lock) {
       while (true) {
         if (!open || closing) {
           throw new IOException("WebSocket connection is closed");
@@ -108,7 +99,7 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
           return;
         }
         try {
-          writeLock.wait(1000);
+          lock.wait(1000);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted writing to WebSocket");
@@ -214,41 +205,11 @@ final class WebSocketChannels extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    synchronized (writeLock) {
-      writeLock.notifyAll();
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    synchronized (writeLock) {
-      open = false;
-      writeLock.notifyAll();
-    }
+  void abortReaders() {
     for (InboundPipe r : readers) {
       if (r != null) {
         r.abort();
       }
     }
-    closed.complete(null);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      LOG.info("closing idle WebSocket stream connection from {}", ctx.channel().remoteAddress());
-      ctx.close();
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug(
-        "WebSocket connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-    ctx.close();
   }
 }

@@ -141,14 +141,7 @@ final class CgroupTree {
 
   static void write(Path file, String value) {
     try {
-      // O_TRUNC as runc opens them: cgroupfs ignores it, a plain file (a test's fake tree) needs
-      // it.
-      Files.writeString(
-          file,
-          value,
-          StandardCharsets.US_ASCII,
-          StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      writeTruncating(file, value);
     } catch (NoSuchFileException e) {
       throw new NotFoundException("write " + file + ": cgroup does not exist", e);
     } catch (IOException e) {
@@ -163,14 +156,7 @@ final class CgroupTree {
    */
   static void writeLimit(Path file, String value) {
     try {
-      // O_TRUNC as runc opens them: cgroupfs ignores it, a plain file (a test's fake tree) needs
-      // it.
-      Files.writeString(
-          file,
-          value,
-          StandardCharsets.US_ASCII,
-          StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      writeTruncating(file, value);
     } catch (NoSuchFileException e) {
       throw new InvalidArgumentException(
           "set "
@@ -189,6 +175,16 @@ final class CgroupTree {
       }
       throw new InternalException("write '" + value + "' to " + file, e);
     }
+  }
+
+  private static void writeTruncating(Path file, String value) throws IOException {
+    // O_TRUNC as runc opens them: cgroupfs ignores it, a plain file (a test's fake tree) needs it.
+    Files.writeString(
+        file,
+        value,
+        StandardCharsets.US_ASCII,
+        StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   static String read(Path file) {

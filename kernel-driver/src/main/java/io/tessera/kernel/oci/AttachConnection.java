@@ -3,9 +3,9 @@ package io.tessera.kernel.oci;
 import io.tessera.kernel.errors.FailedPreconditionException;
 import io.tessera.kernel.errors.InternalException;
 import io.tessera.kernel.jna.Errno;
-import io.tessera.kernel.jna.LibcSys;
 import io.tessera.kernel.jna.LibcUnixSockets;
 import io.tessera.kernel.jna.SyscallException;
+import io.tessera.kernel.proc.SharedFd;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,15 +21,13 @@ import java.util.Optional;
  * number is never reused under a blocked call. Idempotent close.
  */
 public final class AttachConnection implements AutoCloseable {
+  private final SharedFd shared;
   private final int fd;
   private final Path path;
-  private final Object lock = new Object();
   private final byte[] buf = new byte[AttachPacket.MAX_PACKET + 1];
-  private int inFlight;
-  private boolean closed;
-  private boolean released;
 
   private AttachConnection(int fd, Path path) {
+    this.shared = new SharedFd(fd);
     this.fd = fd;
     this.path = path;
   }
@@ -59,7 +57,7 @@ public final class AttachConnection implements AutoCloseable {
    * closed). One receiver at a time.
    */
   public Optional<AttachPacket> receive() throws IOException {
-    if (!enter()) {
+    if (!shared.enter()) {
       return Optional.empty();
     }
     try {
@@ -73,18 +71,18 @@ public final class AttachConnection implements AutoCloseable {
         throw new IOException("attach socket " + path + ": " + e.getMessage(), e);
       }
     } catch (SyscallException e) {
-      if (isClosed()) {
+      if (shared.isClosed()) {
         return Optional.empty();
       }
       throw new IOException("receive from attach socket " + path + ": " + e.getMessage(), e);
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
   /** Sends {@code len} bytes of stdin, in packets conmon's buffer can take. */
   public void send(byte[] data, int off, int len) throws IOException {
-    if (!enter()) {
+    if (!shared.enter()) {
       throw new IOException("attach connection to " + path + " is closed");
     }
     try {
@@ -97,13 +95,13 @@ public final class AttachConnection implements AutoCloseable {
     } catch (SyscallException e) {
       throw new IOException("send to attach socket " + path + ": " + e.getMessage(), e);
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
   /** Tells conmon that this client's stdin ended (shutdown SHUT_WR). Output keeps coming. */
   public void shutdownOutput() {
-    if (!enter()) {
+    if (!shared.enter()) {
       return;
     }
     try {
@@ -111,54 +109,20 @@ public final class AttachConnection implements AutoCloseable {
     } catch (SyscallException e) {
       throw new InternalException("shut down stdin of " + path + ": " + e.getMessage(), e);
     } finally {
-      exit();
-    }
-  }
-
-  private boolean isClosed() {
-    synchronized (lock) {
-      return closed;
-    }
-  }
-
-  private boolean enter() {
-    synchronized (lock) {
-      if (closed) {
-        return false;
-      }
-      inFlight++;
-      return true;
-    }
-  }
-
-  private void exit() {
-    synchronized (lock) {
-      inFlight--;
-      releaseIfIdle();
-    }
-  }
-
-  private void releaseIfIdle() {
-    if (closed && inFlight == 0 && !released) {
-      released = true;
-      LibcSys.closeQuietly(fd);
+      shared.exit();
     }
   }
 
   /** Detaches: wakes a blocked receive, then releases the socket. The container keeps running. */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        LibcUnixSockets.shutdown(fd, LibcUnixSockets.SHUT_RDWR);
-      } catch (SyscallException e) {
-        // The fd is still ours; closing it below releases it either way.
-      }
-      releaseIfIdle();
-    }
+    shared.close(
+        () -> {
+          try {
+            LibcUnixSockets.shutdown(fd, LibcUnixSockets.SHUT_RDWR);
+          } catch (SyscallException e) {
+            // The fd is still ours; closing it below releases it either way.
+          }
+        });
   }
 }

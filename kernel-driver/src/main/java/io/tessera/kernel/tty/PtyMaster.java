@@ -6,6 +6,7 @@ import io.tessera.kernel.jna.LibcIo;
 import io.tessera.kernel.jna.LibcSys;
 import io.tessera.kernel.jna.LibcTty;
 import io.tessera.kernel.jna.SyscallException;
+import io.tessera.kernel.proc.SharedFd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,16 +26,14 @@ import java.nio.file.Path;
  * then reads EIO) or the master is closed. {@link #close()} is idempotent.
  */
 public final class PtyMaster implements AutoCloseable {
+  private final SharedFd shared;
   private final int fd;
   private final int wakeRead;
   private final int wakeWrite;
   private final Path slave;
-  private final Object lock = new Object();
-  private int inFlight;
-  private boolean closed;
-  private boolean released;
 
   private PtyMaster(int fd, int[] wake, Path slave) {
+    this.shared = new SharedFd(fd, wake[0], wake[1]);
     this.fd = fd;
     this.wakeRead = wake[0];
     this.wakeWrite = wake[1];
@@ -69,7 +68,7 @@ public final class PtyMaster implements AutoCloseable {
    * process group when it changes. Ignored once closed.
    */
   public void resize(int columns, int rows) {
-    if (!enter()) {
+    if (!shared.enter()) {
       return;
     }
     try {
@@ -77,7 +76,7 @@ public final class PtyMaster implements AutoCloseable {
     } catch (SyscallException e) {
       throw new InternalException("resize pty " + slave + ": " + e.getMessage(), e);
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
@@ -88,7 +87,7 @@ public final class PtyMaster implements AutoCloseable {
    * proxy's input.
    */
   public void makeRaw() {
-    if (!enter()) {
+    if (!shared.enter()) {
       throw new IllegalStateException("pty " + slave + " is closed");
     }
     try {
@@ -96,20 +95,20 @@ public final class PtyMaster implements AutoCloseable {
     } catch (SyscallException e) {
       throw new InternalException("make pty " + slave + " raw: " + e.getMessage(), e);
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
   /** The current window size as {columns, rows}. */
   public int[] windowSize() {
-    if (!enter()) {
+    if (!shared.enter()) {
       throw new IllegalStateException("pty " + slave + " is closed");
     }
     try {
       int[] rc = LibcTty.windowSize(fd);
       return new int[] {rc[1], rc[0]};
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
@@ -158,7 +157,7 @@ public final class PtyMaster implements AutoCloseable {
   }
 
   private int readMaster(byte[] b, int off, int len) throws IOException {
-    if (!enter()) {
+    if (!shared.enter()) {
       return -1;
     }
     try {
@@ -180,12 +179,12 @@ public final class PtyMaster implements AutoCloseable {
       }
       throw new IOException("read pty " + slave + ": " + e.getMessage(), e);
     } finally {
-      exit();
+      shared.exit();
     }
   }
 
   private void writeMaster(byte[] b, int off, int len) throws IOException {
-    if (!enter()) {
+    if (!shared.enter()) {
       throw new IOException("pty " + slave + " is closed");
     }
     try {
@@ -195,33 +194,7 @@ public final class PtyMaster implements AutoCloseable {
     } catch (SyscallException e) {
       throw new IOException("write pty " + slave + ": " + e.getMessage(), e);
     } finally {
-      exit();
-    }
-  }
-
-  private boolean enter() {
-    synchronized (lock) {
-      if (closed) {
-        return false;
-      }
-      inFlight++;
-      return true;
-    }
-  }
-
-  private void exit() {
-    synchronized (lock) {
-      inFlight--;
-      releaseIfIdle();
-    }
-  }
-
-  private void releaseIfIdle() {
-    if (closed && inFlight == 0 && !released) {
-      released = true;
-      LibcSys.closeQuietly(fd);
-      LibcSys.closeQuietly(wakeRead);
-      LibcSys.closeQuietly(wakeWrite);
+      shared.exit();
     }
   }
 
@@ -232,17 +205,13 @@ public final class PtyMaster implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        LibcIo.write(wakeWrite, new byte[] {1}, 1);
-      } catch (SyscallException e) {
-        // The pipe is ours and empty; a failure here only means no reader to wake.
-      }
-      releaseIfIdle();
-    }
+    shared.close(
+        () -> {
+          try {
+            LibcIo.write(wakeWrite, new byte[] {1}, 1);
+          } catch (SyscallException e) {
+            // The pipe is ours and empty; a failure here only means no reader to wake.
+          }
+        });
   }
 }

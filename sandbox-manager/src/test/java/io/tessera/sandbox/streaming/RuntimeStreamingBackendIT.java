@@ -96,6 +96,18 @@ class RuntimeStreamingBackendIT {
     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
   }
 
+  /** Reads {@code in} to its end on another thread (while the test reads a sibling stream). */
+  private static CompletableFuture<String> readAllAsync(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return readAll(in);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
   private static int exitOf(StreamSession s) throws Exception {
     return s.exit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
@@ -105,15 +117,7 @@ class RuntimeStreamingBackendIT {
     try (StreamSession s =
         node.backend.exec(
             sleeper.id(), List.of("/bin/sh", "-c", "echo hello; echo oops >&2"), out())) {
-      CompletableFuture<String> err =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return readAll(s.stderr().orElseThrow());
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<String> err = readAllAsync(s.stderr().orElseThrow());
       assertThat(readAll(s.stdout().orElseThrow())).isEqualTo("hello\n");
       assertThat(err.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("oops\n");
       assertThat(exitOf(s)).isZero();
@@ -219,15 +223,7 @@ class RuntimeStreamingBackendIT {
             false);
     try (StreamSession s =
         node.backend.attach(echo.id(), new StreamOptions(true, true, true, false))) {
-      CompletableFuture<String> err =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return readAll(s.stderr().orElseThrow());
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+      CompletableFuture<String> err = readAllAsync(s.stderr().orElseThrow());
       TerminalReader screen = new TerminalReader(s.stdout().orElseThrow());
       OutputStream in = s.stdin().orElseThrow();
       type(in, "one\n");
